@@ -1,0 +1,11 @@
+#pragma once
+/// The exit codes of every nprcheck command (documented in README and docs/operations.md).
+
+namespace nprcheck {
+
+inline constexpr int kExitOk = 0;        ///< no finding at or above --fail-on
+inline constexpr int kExitFindings = 1;  ///< findings at or above --fail-on, or a threshold hit
+inline constexpr int kExitError = 2;     ///< usage, configuration, rule-file or input error
+inline constexpr int kExitInterrupted = 130;  ///< stopped by SIGINT
+
+}  // namespace nprcheck
