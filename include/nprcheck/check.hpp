@@ -50,11 +50,17 @@ struct CheckOutcome {
   int exit_code = 0;
   RunManifest manifest;
   std::vector<std::string> incomplete_inputs;  ///< files that could not be fully checked
+  bool reports_written = false;                ///< the reports were moved into place
 };
 
 /// Runs a whole check. Diagnostics (input, table, rule errors) go to `diagnostics`; the caller
 /// prints them. Never throws for bad input.
 CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics);
+
+/// Asks a running check to stop soon (async-signal-safe: called from the SIGINT handler).
+void request_stop();
+/// True once request_stop() was called.
+bool stop_requested();
 
 /// Expands files and directories to the list of extract files, sorted within each directory.
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs,

@@ -1,0 +1,200 @@
+// `nprcheck check`: the main job.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <vector>
+
+#include "cli_util.hpp"
+#include "commands.hpp"
+#include "nprcheck/check.hpp"
+#include "nprcheck/exit_codes.hpp"
+
+namespace nprcheck::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kHelp = R"(usage: nprcheck check [OPTIONS] [FILE|DIR]... --out DIR
+
+Checks NPR-melding extracts (*.xml, *.xml.gz; directories are searched) against the
+versioned code tables and the rule set, and writes reports to DIR:
+  DIR/findings.ndjson  one JSON object per finding, in a stable order
+  DIR/findings.csv     the same for spreadsheets (';', UTF-8 with BOM)
+  DIR/run.json         the run manifest: tool, rules, tables, inputs, counts
+  DIR/summary.json     key figures per unit and per rule
+  DIR/html/            index.html and one page per level-2 unit   (--format html)
+  DIR/csv/             one CSV per level-2 unit                    (--format csv)
+  DIR/findings.sarif   SARIF 2.1.0                                 (--format sarif)
+  DIR/junit.xml        JUnit XML, one testsuite per unit           (--format junit)
+Outputs are written to a staging folder and moved into place when the run is done,
+so an interrupted run leaves the previous reports as they were.
+
+examples:
+  nprcheck check testdata/example --units testdata/example/units.csv --out reports
+  nprcheck check nightly/*.xml.gz --units units.csv --format html,sarif --out /srv/npr
+  nprcheck check extract.xml --unit 4200 --rule 'BV-*' --out /tmp/bv     (one unit, BV rules)
+  nprcheck check extract.xml --episode E-17-000042 --out /tmp/one
+  nprcheck check --config nightly.yaml                          (settings from a file)
+
+exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (or a
+threshold exceeded); 2 usage, configuration, rule-file or input error (the run could
+not check everything it was given); 130 interrupted.
+
+)";
+
+std::vector<std::string> split_formats(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& v : values) {
+    std::stringstream ss(v);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+      if (!item.empty()) out.push_back(item);
+    }
+  }
+  return out;
+}
+
+void on_sigint(int /*sig*/) { request_stop(); }
+
+void print_summary(const CheckOutcome& o) {
+  const RunManifest& m = o.manifest;
+  auto sev = [&](const char* name) {
+    auto it = m.per_severity.find(name);
+    return it == m.per_severity.end() ? uint64_t{0} : it->second;
+  };
+  std::fprintf(stderr, "\nnprcheck: %llu episodes checked in %zu file(s): %llu findings (%llu errors, %llu warnings, %llu info",
+               static_cast<unsigned long long>(m.episodes), m.inputs.size(),
+               static_cast<unsigned long long>(m.findings),
+               static_cast<unsigned long long>(sev("error")),
+               static_cast<unsigned long long>(sev("warning")),
+               static_cast<unsigned long long>(sev("info")));
+  if (sev("waived") > 0) std::fprintf(stderr, ", %llu waived", static_cast<unsigned long long>(sev("waived")));
+  std::fprintf(stderr, ")\n");
+  if (!m.per_rule.empty()) {
+    std::vector<std::pair<uint64_t, std::string>> top;
+    for (const auto& [rule, n] : m.per_rule) top.emplace_back(n, rule);
+    std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    std::fprintf(stderr, "top rules:");
+    for (size_t i = 0; i < top.size() && i < 5; ++i) {
+      std::fprintf(stderr, "%s %s %llu", i == 0 ? "" : ",", top[i].second.c_str(),
+                   static_cast<unsigned long long>(top[i].first));
+    }
+    std::fprintf(stderr, "\n");
+  }
+  if (!m.per_unit.empty()) {
+    std::fprintf(stderr, "%-10s %-32s %9s %9s %8s %9s\n", "unit", "name", "episodes",
+                 "w/ error", "rate", "findings");
+    for (const auto& [unit, uc] : m.per_unit) {
+      uint64_t findings = 0;
+      for (const auto& [s, n] : uc.per_severity) {
+        if (s != "waived") findings += n;
+      }
+      double rate = uc.episodes > 0 ? 100.0 * static_cast<double>(uc.episodes_with_error) /
+                                          static_cast<double>(uc.episodes)
+                                    : 0.0;
+      std::fprintf(stderr, "%-10s %-32.32s %9llu %9llu %7.1f%% %9llu\n", unit.c_str(),
+                   uc.unit_name.c_str(), static_cast<unsigned long long>(uc.episodes),
+                   static_cast<unsigned long long>(uc.episodes_with_error), rate,
+                   static_cast<unsigned long long>(findings));
+    }
+  }
+  for (const auto& missing : m.missing_tables) {
+    std::fprintf(stderr, "WARNING: no %s table loaded: those codes were not checked\n",
+                 missing.c_str());
+  }
+  for (const auto& f : o.incomplete_inputs) {
+    std::fprintf(stderr, "NOT FULLY CHECKED: %s\n", f.c_str());
+  }
+}
+
+}  // namespace
+
+int run_check(const std::vector<std::string>& args) {
+  CheckOptions opt;
+  std::vector<std::string> formats;
+  std::string fail_on = "error", from, to;
+  po::options_description desc("options");
+  desc.add_options()
+      ("help,h", "show this help")
+      ("out,o", po::value(&opt.out_dir), "output directory for the reports (required)")
+      ("tables", po::value(&opt.tables_dir), "code tables directory (default: the bundled tables)")
+      ("rules", po::value(&opt.rules_dir), "rule set directory (default: the bundled rules/)")
+      ("units", po::value(&opt.units_file),
+       "units catalogue reshID;navn;niva2_reshID;niva2_navn;radiologi (maps avdelinger to "
+       "level-2 units, marks radiology)")
+      ("format", po::value(&formats)->composing(),
+       "report formats, comma-separated: html,csv,sarif,junit (default: html,csv)")
+      ("fail-on", po::value(&fail_on), "lowest severity that makes the exit code 1: error, "
+       "warning, info (default: error)")
+      ("unit", po::value(&opt.unit), "only episodes of this level-2 unit or avdeling (reshID)")
+      ("rule", po::value(&opt.rule_glob), "only rules whose id matches this glob, e.g. 'BV-*'")
+      ("from", po::value(&from), "only episodes with innDatoTid on or after this date (YYYY-MM-DD)")
+      ("to", po::value(&to), "only episodes with innDatoTid on or before this date")
+      ("episode", po::value(&opt.episode_id), "only this episode (episodeID)")
+      ("threads,j", po::value(&opt.threads), "worker threads (default: all cores)")
+      ("no-progress", "no progress line on stderr, even on a terminal")
+      ("quiet,q", "no summary on stderr");
+  po::options_description hidden;
+  hidden.add_options()("input", po::value(&opt.inputs)->composing());
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("input", -1);
+  po::variables_map vm;
+  if (!parse_args(args, all, &pos, vm, "check")) return kExitError;
+  if (vm.count("help") != 0) {
+    std::cout << kHelp << desc << "\n";
+    return kExitOk;
+  }
+  if (vm.count("no-progress") != 0) opt.progress = false;
+  if (!formats.empty()) opt.formats = split_formats(formats);
+  for (const auto& f : opt.formats) {
+    if (f != "html" && f != "csv" && f != "sarif" && f != "junit") {
+      std::fprintf(stderr, "nprcheck check: unknown --format '%s' (html, csv, sarif, junit)\n",
+                   f.c_str());
+      return kExitError;
+    }
+  }
+  if (!parse_severity(fail_on, opt.fail_on)) {
+    std::fprintf(stderr, "nprcheck check: --fail-on must be error, warning or info, not '%s'\n",
+                 fail_on.c_str());
+    return kExitError;
+  }
+  bool ok = true;
+  if (!from.empty()) opt.from = parse_date_option(from, "--from", ok);
+  if (!to.empty()) opt.to = parse_date_option(to, "--to", ok);
+  if (!ok) return kExitError;
+  if (opt.inputs.empty()) {
+    std::fprintf(stderr, "nprcheck check: no input files given\nTry 'nprcheck check --help'.\n");
+    return kExitError;
+  }
+  if (opt.out_dir.empty()) {
+    std::fprintf(stderr, "nprcheck check: --out DIR is required\nTry 'nprcheck check --help'.\n");
+    return kExitError;
+  }
+
+  std::signal(SIGINT, on_sigint);
+  Diagnostics diagnostics;
+  CheckOutcome outcome = run_check(opt, diagnostics);
+  print_diagnostics(diagnostics);
+  if (outcome.exit_code == kExitInterrupted) {
+    std::fprintf(stderr, "nprcheck: interrupted; previous reports in %s left as they were\n",
+                 opt.out_dir.c_str());
+    return kExitInterrupted;
+  }
+  if (vm.count("quiet") == 0 && outcome.reports_written) {
+    print_summary(outcome);
+    std::fprintf(stderr, "reports written to %s\n", opt.out_dir.c_str());
+  } else if (!outcome.reports_written) {
+    std::fprintf(stderr, "nprcheck: no reports written; previous reports in %s left as they were\n",
+                 opt.out_dir.c_str());
+  }
+  return outcome.exit_code;
+}
+
+}  // namespace nprcheck::cli
