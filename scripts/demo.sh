@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Sets up the dependencies, builds nprcheck (release preset) and runs the main job,
+# `nprcheck check`, on the bundled example extract. Reports go to reports/example/ (or $1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-reports/example}"
+bash scripts/setup.sh
+cmake --preset release >/dev/null
+cmake --build --preset release
+set +e
+./build/release/nprcheck check testdata/example --units testdata/example/units.csv \
+  --format html,csv,sarif,junit --out "$out"
+code=$?
+set -e
+echo "exit code $code (1 = the example has planted coding errors, as it should)"
+echo "open $out/html/index.html in a browser; findings are in $out/findings.ndjson and .csv"
+[ "$code" -le 1 ]
