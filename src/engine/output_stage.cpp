@@ -90,9 +90,20 @@ void remove_stale_stages(const fs::path& out_dir) {
       continue;
     }
     std::string rest = name.substr(prefix.size());
-    pid_t pid = static_cast<pid_t>(std::strtol(rest.c_str(), nullptr, 10));
-    bool alive = pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
-    if (!alive || pid == ::getpid()) fs::remove_all(entry.path(), ec);
+    char* end = nullptr;
+    pid_t pid = static_cast<pid_t>(std::strtol(rest.c_str(), &end, 10));
+    bool alive = pid > 0 && pid != ::getpid() && (::kill(pid, 0) == 0 || errno == EPERM);
+    if (alive) continue;
+    if (prefix == kTrashPrefix && end != nullptr && *end == '-') {
+      // A run died between swapping out an old report folder and moving the new one in:
+      // put the old one back rather than lose it.
+      fs::path original = out_dir / std::string(end + 1);
+      if (!fs::exists(original, ec)) {
+        fs::rename(entry.path(), original, ec);
+        if (!ec) continue;
+      }
+    }
+    fs::remove_all(entry.path(), ec);
   }
 }
 
