@@ -6,6 +6,7 @@
 // in batch order, so the findings come out in a stable order whatever the scheduling.
 #include "nprcheck/check.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -230,6 +231,8 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     diagnostics.error("", 0, 0, "no output directory: give --out DIR");
     return fail(kExitError);
   }
+  // Reports hold patient numbers: owner/group only (0640 files, 0750 folders by default).
+  ::umask(static_cast<mode_t>(options.umask & 0777));
   auto stage = OutputStage::create(options.out_dir);
   if (!stage) {
     diagnostics.error("", 0, 0, stage.status().message());
