@@ -1,0 +1,334 @@
+// nprcheck report pages: sortable tables (index) and the findings table of a unit page
+// (filter, sort, page through). Plain JavaScript, no libraries, no network; embedded into every
+// page at build time. Values from the input are only ever set with textContent, never as HTML.
+(function () {
+  'use strict';
+
+  var collator = new Intl.Collator('nb', { numeric: true, sensitivity: 'base' });
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+
+  function formatCount(n) {
+    return new Intl.NumberFormat('nb-NO').format(n);
+  }
+
+  // ---- Static tables (index page): click a header to sort by that column. -----------------
+  function cellValue(td) {
+    var v = td.getAttribute('data-sort');
+    if (v === null) v = td.textContent.trim();
+    return v;
+  }
+
+  function compareValues(a, b) {
+    var na = Number(a), nb = Number(b);
+    if (a !== '' && b !== '' && !isNaN(na) && !isNaN(nb)) return na - nb;
+    return collator.compare(a, b);
+  }
+
+  function makeSortable(table) {
+    var headers = table.querySelectorAll('thead th');
+    Array.prototype.forEach.call(headers, function (th, col) {
+      var button = th.querySelector('button.sort');
+      if (!button) return;
+      button.addEventListener('click', function () {
+        var asc = th.getAttribute('aria-sort') !== 'ascending';
+        Array.prototype.forEach.call(headers, function (h) { h.removeAttribute('aria-sort'); });
+        th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.forEach(function (r, i) { r._order = i; });
+        rows.sort(function (ra, rb) {
+          var c = compareValues(cellValue(ra.cells[col]), cellValue(rb.cells[col]));
+          if (c === 0) return ra._order - rb._order;
+          return asc ? c : -c;
+        });
+        var frag = document.createDocumentFragment();
+        rows.forEach(function (r) { frag.appendChild(r); });
+        body.appendChild(frag);
+      });
+    });
+  }
+
+  // ---- The findings of a unit page. ------------------------------------------------------
+  // Row layout (see html_writer.cpp): [rule, severity 0..2, status, episode, pasientNr,
+  // avdeling, dato, codes [[value, system, year, text]], message, file, line, first_seen,
+  // nights, waived 0|1, waiver_reason]
+  var R = { rule: 0, sev: 1, status: 2, episode: 3, pasient: 4, avdeling: 5, dato: 6, codes: 7,
+            message: 8, file: 9, line: 10, firstSeen: 11, nights: 12, waived: 13, reason: 14 };
+  var SEV_CLASS = ['sev-info', 'sev-warning', 'sev-error'];
+  var SEV_TEXT = ['Info', 'Advarsel', 'Feil'];
+
+  function FindingsView(data) {
+    this.data = data;
+    this.rows = data.rows;
+    this.ruleRank = {};
+    var self = this;
+    (data.ruleOrder || []).forEach(function (id, i) { self.ruleRank[id] = i; });
+    this.rows.forEach(function (r, i) {
+      r.order = i;
+      var parts = [r[R.rule], r[R.episode], r[R.pasient], r[R.avdeling], r[R.dato], r[R.message],
+                   r[R.file], r[R.status], r[R.reason]];
+      r[R.codes].forEach(function (c) { parts.push(c[0], c[1], c[3]); });
+      r.haystack = parts.join('\u0001').toLowerCase();
+    });
+    this.table = document.getElementById('funn');
+    this.body = this.table.tBodies[0];
+    this.filters = {
+      rule: document.getElementById('f-rule'),
+      avdeling: document.getElementById('f-avd'),
+      sev: document.getElementById('f-sev'),
+      status: document.getElementById('f-status'),
+      text: document.getElementById('f-text')
+    };
+    this.countLine = document.getElementById('f-count');
+    this.pageInfo = document.getElementById('p-info');
+    this.prev = document.getElementById('p-prev');
+    this.next = document.getElementById('p-next');
+    this.pageSize = document.getElementById('p-size');
+    this.page = 0;
+    this.sortKey = null;
+    this.sortAsc = true;
+    this.visible = this.rows.slice();
+    this.sortDefault(this.visible);
+    this.bind();
+    this.applyHash();
+    this.update();
+  }
+
+  FindingsView.prototype.sortDefault = function (rows) {
+    var rank = this.ruleRank;
+    rows.sort(function (a, b) {
+      var ra = rank[a[R.rule]], rb = rank[b[R.rule]];
+      if (ra === undefined) ra = 1e9;
+      if (rb === undefined) rb = 1e9;
+      if (ra !== rb) return ra - rb;
+      if (a[R.rule] !== b[R.rule]) return a[R.rule] < b[R.rule] ? -1 : 1;
+      var na = a[R.status] === 'ny' ? 0 : 1, nb = b[R.status] === 'ny' ? 0 : 1;
+      if (na !== nb) return na - nb;  // new findings first
+      return a.order - b.order;
+    });
+  };
+
+  FindingsView.prototype.keyOf = function (r, key) {
+    switch (key) {
+      case 'sev': return r[R.sev];
+      case 'line': return r[R.line];
+      case 'codes': return r[R.codes].map(function (c) { return c[0]; }).join(' ');
+      case 'status': return r[R.status];
+      default: return r[R[key]];
+    }
+  };
+
+  FindingsView.prototype.sortRows = function (rows) {
+    if (!this.sortKey) { this.sortDefault(rows); return; }
+    var key = this.sortKey, asc = this.sortAsc, self = this;
+    var numeric = key === 'sev' || key === 'line';
+    rows.sort(function (a, b) {
+      var va = self.keyOf(a, key), vb = self.keyOf(b, key);
+      var c = numeric ? va - vb : collator.compare(String(va), String(vb));
+      if (c === 0) return a.order - b.order;
+      return asc ? c : -c;
+    });
+  };
+
+  FindingsView.prototype.filtered = function () {
+    var f = this.filters;
+    var rule = f.rule ? f.rule.value : '';
+    var avd = f.avdeling ? f.avdeling.value : '';
+    var sev = f.sev ? f.sev.value : '';
+    var status = f.status ? f.status.value : '';
+    var words = f.text ? f.text.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
+    var out = [];
+    for (var i = 0; i < this.rows.length; i++) {
+      var r = this.rows[i];
+      if (rule && r[R.rule] !== rule) continue;
+      if (avd && r[R.avdeling] !== avd) continue;
+      if (sev !== '' && String(r[R.sev]) !== sev) continue;
+      if (status === 'unntatt') { if (!r[R.waived]) continue; }
+      else if (status && r[R.status] !== status) continue;
+      var ok = true;
+      for (var w = 0; w < words.length && ok; w++) ok = r.haystack.indexOf(words[w]) !== -1;
+      if (ok) out.push(r);
+    }
+    return out;
+  };
+
+  FindingsView.prototype.size = function () {
+    var v = this.pageSize ? Number(this.pageSize.value) : 500;
+    return v > 0 ? v : Infinity;
+  };
+
+  FindingsView.prototype.update = function () {
+    this.visible = this.filtered();
+    this.sortRows(this.visible);
+    this.page = 0;
+    this.render();
+  };
+
+  FindingsView.prototype.renderRow = function (r) {
+    var tr = document.createElement('tr');
+    tr.setAttribute('data-rule', r[R.rule]);
+    var rules = this.data.rules || {};
+    var ruleCell = el('td', 'mono', r[R.rule]);
+    if (rules[r[R.rule]]) ruleCell.title = rules[r[R.rule]].title;
+    tr.appendChild(ruleCell);
+    var sevCell = el('td');
+    sevCell.appendChild(el('span', 'sev ' + SEV_CLASS[r[R.sev]], SEV_TEXT[r[R.sev]]));
+    tr.appendChild(sevCell);
+    var st = el('td', 'col-status');
+    if (r[R.waived]) {
+      var w = el('span', 'sev tag-waived', 'Unntatt');
+      if (r[R.reason]) w.title = r[R.reason];
+      st.appendChild(w);
+    } else if (r[R.status] === 'ny') {
+      st.appendChild(el('span', 'sev tag-new', 'Ny'));
+    } else if (r[R.status]) {
+      var p = el('span', 'sev tag-persisting', 'Vedvarende');
+      var t = [];
+      if (r[R.firstSeen]) t.push('første gang ' + r[R.firstSeen]);
+      if (r[R.nights]) t.push(r[R.nights] + ' kjøringer');
+      if (t.length) p.title = t.join(', ');
+      st.appendChild(p);
+    }
+    tr.appendChild(st);
+    tr.appendChild(el('td', 'mono', r[R.episode]));
+    tr.appendChild(el('td', 'mono', r[R.pasient]));
+    tr.appendChild(el('td', 'mono', r[R.avdeling]));
+    tr.appendChild(el('td', 'num', r[R.dato]));
+    var codes = el('td', 'codes');
+    r[R.codes].forEach(function (c) {
+      var d = el('div');
+      d.appendChild(el('span', 'code', c[0]));
+      var meta = ' ' + c[1] + (c[2] ? ' ' + c[2] : '');
+      d.appendChild(document.createTextNode(meta));
+      if (c[3]) {
+        d.appendChild(document.createTextNode(' \u2013 '));
+        d.appendChild(el('span', 'ctext', c[3]));
+      }
+      codes.appendChild(d);
+    });
+    tr.appendChild(codes);
+    tr.appendChild(el('td', null, r[R.message]));
+    var file = r[R.file] || '';
+    var base = file.split('/').pop();
+    var src = el('td', 'src', base + (r[R.line] ? ':' + r[R.line] : ''));
+    src.title = file;
+    tr.appendChild(src);
+    return tr;
+  };
+
+  FindingsView.prototype.render = function () {
+    var size = this.size();
+    var total = this.visible.length;
+    var pages = size === Infinity ? 1 : Math.max(1, Math.ceil(total / size));
+    if (this.page >= pages) this.page = pages - 1;
+    var start = size === Infinity ? 0 : this.page * size;
+    var end = Math.min(total, start + size);
+    var frag = document.createDocumentFragment();
+    for (var i = start; i < end; i++) frag.appendChild(this.renderRow(this.visible[i]));
+    this.body.textContent = '';
+    if (total === 0) {
+      var tr = el('tr');
+      var td = el('td', 'empty', this.rows.length ? 'Ingen funn passer med filteret.' : 'Ingen funn.');
+      td.colSpan = 10;
+      tr.appendChild(td);
+      frag.appendChild(tr);
+    }
+    this.body.appendChild(frag);
+    var text = total === 0 ? 'Viser 0 funn' :
+      'Viser ' + formatCount(start + 1) + '\u2013' + formatCount(end) + ' av ' + formatCount(total) + ' funn';
+    if (total !== this.rows.length) text += ' (filtrert fra ' + formatCount(this.rows.length) + ')';
+    this.countLine.textContent = text;
+    this.pageInfo.textContent = 'Side ' + (this.page + 1) + ' av ' + pages;
+    this.prev.disabled = this.page === 0;
+    this.next.disabled = this.page >= pages - 1;
+    this.table.setAttribute('data-visible-rows', String(end - start));
+    this.table.setAttribute('data-matching-rows', String(total));
+  };
+
+  FindingsView.prototype.setSort = function (th) {
+    var key = th.getAttribute('data-key');
+    if (this.sortKey === key) {
+      this.sortAsc = !this.sortAsc;
+    } else {
+      this.sortKey = key;
+      this.sortAsc = true;
+    }
+    var ths = this.table.querySelectorAll('thead th');
+    Array.prototype.forEach.call(ths, function (h) { h.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', this.sortAsc ? 'ascending' : 'descending');
+    this.sortRows(this.visible);
+    this.page = 0;
+    this.render();
+  };
+
+  FindingsView.prototype.applyHash = function () {
+    var m = /(?:^#|&)regel=([^&]*)/.exec(location.hash || '');
+    if (!m || !this.filters.rule) return;
+    var id = decodeURIComponent(m[1]);
+    var sel = this.filters.rule;
+    for (var i = 0; i < sel.options.length; i++) {
+      if (sel.options[i].value === id) { sel.value = id; break; }
+    }
+  };
+
+  FindingsView.prototype.bind = function () {
+    var self = this;
+    var timer = null;
+    ['rule', 'avdeling', 'sev', 'status'].forEach(function (k) {
+      if (self.filters[k]) self.filters[k].addEventListener('change', function () { self.update(); });
+    });
+    if (this.filters.text) {
+      this.filters.text.addEventListener('input', function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () { self.update(); }, 120);
+      });
+    }
+    var reset = document.getElementById('f-reset');
+    if (reset) {
+      reset.addEventListener('click', function () {
+        ['rule', 'avdeling', 'sev', 'status', 'text'].forEach(function (k) {
+          if (self.filters[k]) self.filters[k].value = '';
+        });
+        self.sortKey = null;
+        var ths = self.table.querySelectorAll('thead th');
+        Array.prototype.forEach.call(ths, function (h) { h.removeAttribute('aria-sort'); });
+        self.update();
+      });
+    }
+    Array.prototype.forEach.call(this.table.querySelectorAll('thead th[data-key] button.sort'),
+      function (b) { b.addEventListener('click', function () { self.setSort(b.parentNode); }); });
+    this.prev.addEventListener('click', function () { self.page--; self.render(); });
+    this.next.addEventListener('click', function () { self.page++; self.render(); });
+    if (this.pageSize) this.pageSize.addEventListener('change', function () { self.page = 0; self.render(); });
+    Array.prototype.forEach.call(document.querySelectorAll('button.show-rule'), function (b) {
+      b.addEventListener('click', function () {
+        if (self.filters.rule) self.filters.rule.value = b.getAttribute('data-rule');
+        self.update();
+        document.getElementById('funn-seksjon').scrollIntoView();
+      });
+    });
+    window.addEventListener('hashchange', function () { self.applyHash(); self.update(); });
+  };
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), makeSortable);
+    var dataEl = document.getElementById('funn-data');
+    if (dataEl) {
+      var data = JSON.parse(dataEl.textContent);
+      window.nprcheckFindings = new FindingsView(data);
+    }
+    document.documentElement.setAttribute('data-ready', 'true');
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', init);
+  } else {
+    init();
+  }
+})();

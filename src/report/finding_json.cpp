@@ -1,0 +1,194 @@
+// Findings as JSON lines, and replayable streams of them.
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+#include "nprcheck/report.hpp"
+
+namespace nprcheck {
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+bool parse_kode_system(std::string_view name, KodeSystem& out) {
+  for (KodeSystem s : {KodeSystem::kIcd10, KodeSystem::kNcsp, KodeSystem::kNcmp, KodeSystem::kNcrp,
+                       KodeSystem::kOther}) {
+    if (name == kode_system_name(s)) {
+      out = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+const char* novelty_name(Finding::Novelty n) {
+  switch (n) {
+    case Finding::Novelty::kNew:
+      return "new";
+    case Finding::Novelty::kPersisting:
+      return "persisting";
+    case Finding::Novelty::kUnknown:
+      break;
+  }
+  return "";
+}
+
+/// Reads a key of the expected JSON type into `out`; absent keys keep the default.
+template <typename T>
+bool get_opt(const nlohmann::json& j, const char* key, T& out, std::string& error) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return true;
+  try {
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (!it->is_string()) throw std::invalid_argument("not a string");
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (!it->is_boolean()) throw std::invalid_argument("not a boolean");
+    } else {
+      if (!it->is_number_integer()) throw std::invalid_argument("not an integer");
+      if (it->is_number_unsigned() &&
+          it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<T>::max())) {
+        throw std::invalid_argument("out of range");
+      }
+      if (!it->is_number_unsigned() && (it->get<int64_t>() < 0 && std::is_unsigned_v<T>)) {
+        throw std::invalid_argument("negative");
+      }
+    }
+    out = it->get<T>();
+  } catch (const std::exception& e) {
+    error = std::string("key '") + key + "': " + e.what();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string finding_to_json(const Finding& f) {
+  ojson j;
+  j["rule"] = f.rule_id;
+  j["version"] = f.rule_version;
+  j["severity"] = severity_name(f.severity);
+  j["episode"] = f.episode_id;
+  j["pasient"] = f.pasient_nr;
+  j["unit"] = f.unit;
+  j["unit_name"] = f.unit_name;
+  j["avdeling"] = f.avdeling;
+  j["dato"] = f.dato;
+  j["file"] = f.file;
+  j["line"] = f.line;
+  ojson codes = ojson::array();
+  for (const auto& c : f.codes) {
+    ojson cj;
+    cj["value"] = c.verdi;
+    cj["system"] = kode_system_name(c.system);
+    cj["year"] = c.table_year;
+    cj["text"] = c.tekst;
+    codes.push_back(std::move(cj));
+  }
+  j["codes"] = std::move(codes);
+  j["message"] = f.message;
+  if (f.novelty != Finding::Novelty::kUnknown) j["status"] = novelty_name(f.novelty);
+  if (!f.first_seen.empty()) j["first_seen"] = f.first_seen;
+  if (f.nights > 0) j["nights"] = f.nights;
+  if (f.waived) j["waived"] = true;
+  if (!f.waiver_reason.empty()) j["waiver_reason"] = f.waiver_reason;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<Finding> finding_from_json(std::string_view line) {
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::invalid_input("not valid JSON");
+  if (!j.is_object()) return Status::invalid_input("a finding must be a JSON object");
+  Finding f;
+  std::string error;
+  std::string severity;
+  std::string status;
+  for (const char* required : {"rule", "severity", "episode"}) {
+    if (!j.contains(required)) {
+      return Status::invalid_input(std::string("missing key '") + required + "'");
+    }
+  }
+  bool ok = get_opt(j, "rule", f.rule_id, error) && get_opt(j, "version", f.rule_version, error) &&
+            get_opt(j, "severity", severity, error) && get_opt(j, "episode", f.episode_id, error) &&
+            get_opt(j, "pasient", f.pasient_nr, error) && get_opt(j, "unit", f.unit, error) &&
+            get_opt(j, "unit_name", f.unit_name, error) &&
+            get_opt(j, "avdeling", f.avdeling, error) && get_opt(j, "dato", f.dato, error) &&
+            get_opt(j, "file", f.file, error) && get_opt(j, "line", f.line, error) &&
+            get_opt(j, "message", f.message, error) && get_opt(j, "status", status, error) &&
+            get_opt(j, "first_seen", f.first_seen, error) &&
+            get_opt(j, "nights", f.nights, error) && get_opt(j, "waived", f.waived, error) &&
+            get_opt(j, "waiver_reason", f.waiver_reason, error);
+  if (!ok) return Status::invalid_input(error);
+  if (!parse_severity(severity, f.severity)) {
+    return Status::invalid_input("unknown severity '" + severity + "'");
+  }
+  if (status == "new") {
+    f.novelty = Finding::Novelty::kNew;
+  } else if (status == "persisting") {
+    f.novelty = Finding::Novelty::kPersisting;
+  } else if (!status.empty()) {
+    return Status::invalid_input("unknown status '" + status + "' (new, persisting)");
+  }
+  if (auto it = j.find("codes"); it != j.end() && !it->is_null()) {
+    if (!it->is_array()) return Status::invalid_input("key 'codes': not an array");
+    for (const auto& cj : *it) {
+      if (!cj.is_object()) return Status::invalid_input("key 'codes': entries must be objects");
+      FindingCode c;
+      std::string system;
+      if (!get_opt(cj, "value", c.verdi, error) || !get_opt(cj, "system", system, error) ||
+          !get_opt(cj, "year", c.table_year, error) || !get_opt(cj, "text", c.tekst, error)) {
+        return Status::invalid_input("codes: " + error);
+      }
+      if (!system.empty() && !parse_kode_system(system, c.system)) {
+        return Status::invalid_input("codes: unknown system '" + system + "'");
+      }
+      f.codes.push_back(std::move(c));
+    }
+  }
+  return f;
+}
+
+FindingSource ndjson_source(std::string path) {
+  return [path = std::move(path)](const FindingVisitor& visit) -> Status {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status::not_found(path + ": cannot open findings file");
+    std::string line;
+    uint64_t line_no = 0;
+    while (std::getline(in, line)) {
+      ++line_no;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.empty()) continue;
+      auto f = finding_from_json(line);
+      if (!f) {
+        return Status::invalid_input(path + ":" + std::to_string(line_no) + ": " +
+                                     f.status().message());
+      }
+      visit(*f);
+    }
+    if (in.bad()) return Status::io_error(path + ": read failed");
+    return Status::ok();
+  };
+}
+
+FindingSource vector_source(const std::vector<Finding>& findings) {
+  return [&findings](const FindingVisitor& visit) -> Status {
+    for (const auto& f : findings) visit(f);
+    return Status::ok();
+  };
+}
+
+Status write_ndjson(const std::string& path, const FindingSource& source) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return Status::io_error(path + ": cannot write");
+  Status s = source([&](const Finding& f) { out << finding_to_json(f) << '\n'; });
+  if (!s) return s;
+  out.close();
+  if (!out) return Status::io_error(path + ": write failed (disk full?)");
+  return Status::ok();
+}
+
+}  // namespace nprcheck
