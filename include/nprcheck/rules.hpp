@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nprcheck/code_tables.hpp"
@@ -31,6 +32,50 @@ struct RuleTrace {
   std::vector<Finding> findings;
 };
 
+/// What a rule iterates over (`scope:` in the rule file).
+enum class RuleScope : uint8_t { kEpisode, kTilstand, kTiltak, kProsedyre, kKode };
+
+/// `episode`, `tilstand`, `tiltak`, `prosedyre`, `kode`.
+const char* rule_scope_name(RuleScope s);
+
+/// One test case of a rule (`tests:` in the rule file), parsed and checked at load.
+struct RuleTestCase {
+  std::string name;
+  uint32_t line = 0;  ///< line of the test in the rule file
+  bool expect_fire = true;
+  std::optional<int> count;        ///< exact number of findings, if given
+  std::string message_contains;    ///< substring of the (first) finding's message
+  std::vector<std::string> codes;  ///< code values of the (first) finding, if given
+  bool has_codes = false;          ///< `codes:` was given (possibly empty)
+  /// The compact episode (not yet prepared), or empty when the test names an XML fixture.
+  std::shared_ptr<const Episode> episode;
+  bool radiologi = false;     ///< the compact episode's avdeling is a radiology unit
+  std::filesystem::path xml;  ///< XML fixture (resolved against the rule file's folder)
+  std::string episode_id;     ///< which episode of the fixture
+};
+
+/// A rule as written in its file (for listing, docs, lint and tests).
+struct RuleInfo {
+  std::string id;
+  int version = 1;
+  Severity severity = Severity::kError;
+  std::string title;
+  std::string source;
+  std::string docs;
+  RuleScope scope = RuleScope::kEpisode;
+  std::optional<DateTime> valid_from;
+  std::optional<DateTime> valid_to;
+  std::string file;  ///< path of the rule file as found under the directory given to load()
+  std::string where;
+  std::vector<std::pair<std::string, std::string>> lets;
+  std::string assert_expr;
+  std::string codes;
+  std::string message;
+  /// `distinct: true`: findings on one episode with the same code values are reported once.
+  bool distinct = false;
+  std::vector<RuleTestCase> tests;
+};
+
 /// A compiled rule set. Load once, evaluate on many episodes from many threads (const).
 class RuleSet {
  public:
@@ -53,16 +98,30 @@ class RuleSet {
   [[nodiscard]] const std::string& hash() const;
   [[nodiscard]] size_t size() const;
 
+  /// The selected rules as written, sorted by id.
+  [[nodiscard]] std::vector<const RuleInfo*> rules() const;
+  /// The selected rule with this id, or nullptr.
+  [[nodiscard]] const RuleInfo* find(std::string_view id) const;
+
   /// Runs every selected rule on a prepared episode (see prepare.hpp), appending its findings
   /// in rule-id order.
   void evaluate(const Episode& episode, const EvalContext& ctx, std::vector<Finding>& out) const;
 
+  /// Runs the one rule `id` (selected or not) on a prepared episode; false if there is no such
+  /// rule.
+  bool evaluate_rule(std::string_view id, const Episode& episode, const EvalContext& ctx,
+                     std::vector<Finding>& out) const;
+
   /// Like evaluate(), but says for every rule whether it applied, passed or fired, and why.
-  [[nodiscard]] std::vector<RuleTrace> explain(const Episode& episode, const EvalContext& ctx) const;
+  [[nodiscard]] std::vector<RuleTrace> explain(const Episode& episode,
+                                               const EvalContext& ctx) const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// True if `text` matches the glob `pattern` (`*` any run, `?` one character).
+bool glob_match(std::string_view pattern, std::string_view text);
 
 }  // namespace nprcheck

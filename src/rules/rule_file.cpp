@@ -1,0 +1,344 @@
+// Parsing and checking one rule file: fields, severity, scope, dates, unknown keys, tests.
+#include "rule_file.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace nprcheck::rules_detail {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::vector<std::string> kRuleKeys = {
+    "id",    "version", "title",  "severity", "source",  "valid_from", "valid_to", "scope",
+    "where", "let",     "assert", "codes",    "message", "docs",       "tests",    "distinct"};
+const std::vector<std::string> kTestKeys = {
+    "name", "episode", "xml", "episode_id", "expect", "count", "message_contains", "codes"};
+const std::vector<std::string> kScopes = {"episode", "tilstand", "tiltak", "prosedyre", "kode"};
+
+bool parse_scope(std::string_view s, RuleScope& out) {
+  for (size_t i = 0; i < kScopes.size(); ++i) {
+    if (kScopes[i] == s) {
+      out = static_cast<RuleScope>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string quoted_list(const std::vector<std::string>& v) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", '" : "'") + v[i] + "'";
+  return s;
+}
+
+}  // namespace
+
+bool check_keys(const SourceFile& file, const YAML::Node& map,
+                const std::vector<std::string>& known, const char* what, Diagnostics& diagnostics) {
+  if (!map.IsMap()) {
+    file.error(diagnostics, SourceFile::pos_of(map.Mark()), std::string(what) + " must be a map");
+    return false;
+  }
+  bool ok = true;
+  for (const auto& kv : map) {
+    std::string key = kv.first.Scalar();
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string msg = "unknown field '" + key + "' in " + what;
+    std::string near = closest(key, known);
+    if (!near.empty()) {
+      msg += "; did you mean '" + near + "'?";
+    } else {
+      msg += " (known: " + quoted_list(known) + ")";
+    }
+    file.error(diagnostics, SourceFile::pos_of(kv.first.Mark()), msg);
+    ok = false;
+  }
+  return ok;
+}
+
+namespace {
+
+struct Parser {
+  const SourceFile& file;
+  Diagnostics& diag;
+  bool ok = true;
+
+  void error(const YAML::Node& n, std::string msg) {
+    file.error(diag, SourceFile::pos_of(n.Mark()), std::move(msg));
+    ok = false;
+  }
+
+  // A scalar string field; reports a non-scalar value.
+  std::optional<std::string> scalar(const YAML::Node& n, const char* key) {
+    if (!n.IsScalar()) {
+      error(n, std::string("'") + key + "' must be a text");
+      return std::nullopt;
+    }
+    return n.Scalar();
+  }
+
+  std::optional<MappedText> expr(const YAML::Node& n, const char* key) {
+    if (!n.IsScalar()) {
+      error(n, std::string("'") + key + "' must be an expression (a text)");
+      return std::nullopt;
+    }
+    return map_scalar(file, n);
+  }
+
+  std::optional<int> integer(const YAML::Node& n, const char* key) {
+    if (n.IsScalar()) {
+      const std::string& s = n.Scalar();
+      try {
+        size_t used = 0;
+        int v = std::stoi(s, &used);
+        if (used == s.size()) return v;
+      } catch (...) {
+      }
+    }
+    error(n, std::string("'") + key + "' must be an integer");
+    return std::nullopt;
+  }
+
+  std::optional<DateTime> date(const YAML::Node& n, const char* key) {
+    if (n.IsScalar()) {
+      if (auto d = parse_date_time(n.Scalar())) return d;
+      error(n, std::string("'") + key + "' is not a date (YYYY-MM-DD): '" + n.Scalar() + "'");
+    } else {
+      error(n, std::string("'") + key + "' must be a date (YYYY-MM-DD)");
+    }
+    return std::nullopt;
+  }
+
+  void parse_test(const YAML::Node& t, const fs::path& rule_dir, RuleInfo& info) {
+    RuleTestCase tc;
+    tc.line = SourceFile::pos_of(t.Mark()).line;
+    if (!check_keys(file, t, kTestKeys, "a test", diag)) {
+      ok = false;
+      if (!t.IsMap()) return;
+    }
+    if (auto n = t["name"]) {
+      if (auto s = scalar(n, "name")) tc.name = *s;
+    } else {
+      error(t, "test has no 'name'");
+    }
+    if (auto n = t["expect"]) {
+      if (auto s = scalar(n, "expect")) {
+        if (*s == "fire") {
+          tc.expect_fire = true;
+        } else if (*s == "pass") {
+          tc.expect_fire = false;
+        } else {
+          error(n, "'expect' must be 'fire' or 'pass', not '" + *s + "'");
+        }
+      }
+    } else {
+      error(t, "test '" + tc.name + "' has no 'expect' (fire or pass)");
+    }
+    if (auto n = t["count"]) {
+      if (auto v = integer(n, "count")) {
+        if (*v < 0) error(n, "'count' must not be negative");
+        tc.count = *v;
+        if (*v > 0 && !tc.expect_fire) error(n, "'count' > 0 contradicts 'expect: pass'");
+        if (*v == 0 && tc.expect_fire) error(n, "'count: 0' contradicts 'expect: fire'");
+      }
+    }
+    if (auto n = t["message_contains"]) {
+      if (auto s = scalar(n, "message_contains")) tc.message_contains = *s;
+    }
+    if (auto n = t["codes"]) {
+      tc.has_codes = true;
+      if (n.IsSequence()) {
+        for (const auto& c : n) {
+          if (auto s = scalar(c, "codes")) tc.codes.push_back(*s);
+        }
+      } else {
+        error(n, "'codes' must be a list of code values, e.g. [JJX00, ZXM00]");
+      }
+    }
+    auto ep = t["episode"];
+    auto xml = t["xml"];
+    if (ep && xml) {
+      error(xml, "a test has either 'episode' or 'xml', not both");
+    } else if (ep) {
+      tc.episode = build_compact_episode(file, ep, diag, tc.radiologi);
+      if (!tc.episode) ok = false;
+    } else if (xml) {
+      if (auto s = scalar(xml, "xml")) tc.xml = rule_dir / *s;
+      if (auto id = t["episode_id"]) {
+        if (auto s = scalar(id, "episode_id")) tc.episode_id = *s;
+      } else {
+        error(xml, "a test with 'xml' needs 'episode_id'");
+      }
+    } else {
+      error(t, "test '" + tc.name + "' has neither 'episode' nor 'xml'");
+    }
+    info.tests.push_back(std::move(tc));
+  }
+};
+
+}  // namespace
+
+std::optional<RuleSpec> parse_rule_file(const fs::path& path, std::string display,
+                                        Diagnostics& diagnostics) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.error(display, 0, 0, "cannot read rule file");
+    return std::nullopt;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto src = std::make_shared<SourceFile>(display, ss.str());
+  const SourceFile& file = *src;
+
+  YAML::Node root;
+  try {
+    root = YAML::Load(file.text());
+  } catch (const YAML::ParserException& e) {
+    file.error(diagnostics, SourceFile::pos_of(e.mark), "YAML syntax error: " + e.msg);
+    return std::nullopt;
+  } catch (const YAML::Exception& e) {
+    diagnostics.error(display, 0, 0, std::string("YAML error: ") + e.what());
+    return std::nullopt;
+  }
+  if (!root.IsMap()) {
+    file.error(diagnostics, {1, 1}, "a rule file must be a YAML map (id:, title:, ...)");
+    return std::nullopt;
+  }
+
+  Parser p{file, diagnostics};
+  RuleSpec spec;
+  spec.source = src;
+  RuleInfo& info = spec.info;
+  info.file = display;
+  if (!check_keys(file, root, kRuleKeys, "a rule", diagnostics)) p.ok = false;
+
+  auto required = [&](const char* key) -> YAML::Node {
+    YAML::Node n = root[key];
+    if (!n) {
+      file.error(diagnostics, {1, 1}, std::string("missing required field '") + key + "'");
+      p.ok = false;
+    }
+    return n;
+  };
+
+  if (auto n = required("id")) {
+    if (auto s = p.scalar(n, "id")) {
+      info.id = *s;
+      spec.id_pos = SourceFile::pos_of(n.Mark());
+      std::string stem = path.stem().string();
+      if (info.id != stem) {
+        p.error(n, "rule id '" + info.id + "' does not match the file name '" +
+                       path.filename().string() + "' (expected " + info.id + ".yaml)");
+      }
+    }
+  }
+  if (auto n = root["version"]) {
+    if (auto v = p.integer(n, "version")) {
+      if (*v < 1) p.error(n, "'version' must be 1 or more");
+      info.version = *v;
+    }
+  }
+  if (auto n = required("title")) {
+    if (auto s = p.scalar(n, "title")) info.title = *s;
+  }
+  if (auto n = required("severity")) {
+    if (auto s = p.scalar(n, "severity")) {
+      if (!parse_severity(*s, info.severity)) {
+        std::string msg = "bad severity '" + *s + "': must be error, warning or info";
+        std::string near = closest(*s, {"error", "warning", "info"});
+        if (!near.empty()) msg += "; did you mean '" + near + "'?";
+        p.error(n, msg);
+      }
+    }
+  }
+  if (auto n = required("source")) {
+    if (auto s = p.scalar(n, "source")) info.source = *s;
+  }
+  if (auto n = root["valid_from"]) info.valid_from = p.date(n, "valid_from");
+  if (auto n = root["valid_to"]) info.valid_to = p.date(n, "valid_to");
+  if (info.valid_from && info.valid_to && *info.valid_to < *info.valid_from) {
+    p.error(root["valid_to"], "'valid_to' " + info.valid_to->date_string() +
+                                  " is before 'valid_from' " + info.valid_from->date_string());
+  }
+  if (auto n = required("scope")) {
+    if (auto s = p.scalar(n, "scope")) {
+      if (!parse_scope(*s, info.scope)) {
+        std::string msg = "unknown scope '" + *s + "'";
+        std::string near = closest(*s, kScopes);
+        msg += near.empty() ? " (known: " + quoted_list(kScopes) + ")"
+                            : "; did you mean '" + near + "'?";
+        p.error(n, msg);
+      }
+    }
+  }
+  if (auto n = root["where"]) {
+    if (auto e = p.expr(n, "where")) spec.where = std::move(*e);
+  }
+  if (auto n = root["let"]) {
+    if (!n.IsMap()) {
+      p.error(n, "'let' must be a map of names to expressions");
+    } else {
+      for (const auto& kv : n) {
+        LetSpec let;
+        let.name = kv.first.Scalar();
+        let.name_pos = SourceFile::pos_of(kv.first.Mark());
+        bool ident = !let.name.empty() && !std::isdigit(static_cast<unsigned char>(let.name[0]));
+        for (char c : let.name) {
+          if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') ident = false;
+        }
+        if (!ident) {
+          file.error(diagnostics, let.name_pos,
+                     "'" + let.name + "' is not a valid name (letters, digits, _)");
+          p.ok = false;
+        }
+        for (const auto& other : spec.lets) {
+          if (other.name == let.name) {
+            file.error(diagnostics, let.name_pos, "'" + let.name + "' is defined twice in 'let'");
+            p.ok = false;
+          }
+        }
+        if (auto e = p.expr(kv.second, "let")) {
+          let.expr = std::move(*e);
+          info.lets.emplace_back(let.name, let.expr.value);
+          spec.lets.push_back(std::move(let));
+        }
+      }
+    }
+  }
+  if (auto n = required("assert")) {
+    if (auto e = p.expr(n, "assert")) spec.assert_expr = std::move(*e);
+  }
+  if (auto n = root["codes"]) {
+    if (auto e = p.expr(n, "codes")) spec.codes = std::move(*e);
+  }
+  if (auto n = required("message")) {
+    if (auto e = p.expr(n, "message")) spec.message = std::move(*e);
+  }
+  if (auto n = root["distinct"]) {
+    if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) {
+      info.distinct = n.Scalar() == "true";
+    } else {
+      p.error(n, "'distinct' must be true or false");
+    }
+  }
+  if (auto n = root["docs"]) {
+    if (auto s = p.scalar(n, "docs")) info.docs = *s;
+  }
+  if (auto n = root["tests"]) {
+    if (!n.IsSequence()) {
+      p.error(n, "'tests' must be a list of test cases");
+    } else {
+      for (const auto& t : n) p.parse_test(t, path.parent_path(), info);
+    }
+  }
+  info.where = spec.where.value;
+  info.assert_expr = spec.assert_expr.value;
+  info.codes = spec.codes.value;
+  info.message = spec.message.value;
+  if (!p.ok) return std::nullopt;
+  return spec;
+}
+
+}  // namespace nprcheck::rules_detail

@@ -1,0 +1,376 @@
+// RuleSet: loading a rule directory, and running its rules over prepared episodes.
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "nprcheck/hash.hpp"
+#include "nprcheck/rule_data.hpp"
+#include "nprcheck/rules.hpp"
+#include "rule_file.hpp"
+#include "rule_program.hpp"
+
+namespace nprcheck {
+
+namespace fs = std::filesystem;
+using rules_detail::ObjectOutcome;
+using rules_detail::RuleProgram;
+using rules_detail::RuleSpec;
+using rules_detail::ScopeObject;
+
+const char* rule_scope_name(RuleScope s) {
+  switch (s) {
+    case RuleScope::kEpisode:
+      return "episode";
+    case RuleScope::kTilstand:
+      return "tilstand";
+    case RuleScope::kTiltak:
+      return "tiltak";
+    case RuleScope::kProsedyre:
+      return "prosedyre";
+    case RuleScope::kKode:
+      return "kode";
+  }
+  return "episode";
+}
+
+bool glob_match(std::string_view pattern, std::string_view text) {
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+namespace {
+
+struct CompiledRule {
+  RuleInfo info;
+  std::unique_ptr<RuleProgram> program;
+};
+
+// Calls `fn(object, line)` for every object of the rule's scope, in the documented order.
+template <typename Fn>
+void for_each_object(RuleScope scope, const Episode& e, Fn&& fn) {
+  switch (scope) {
+    case RuleScope::kEpisode:
+      fn(ScopeObject{}, e.location.line);
+      break;
+    case RuleScope::kTilstand:
+      for (const auto& t : e.tilstander) fn(ScopeObject{&t, nullptr, nullptr, nullptr}, t.line);
+      break;
+    case RuleScope::kTiltak:
+      for (const auto& t : e.tiltak) fn(ScopeObject{nullptr, &t, nullptr, nullptr}, t.line);
+      break;
+    case RuleScope::kProsedyre:
+      for (const auto& t : e.tiltak) {
+        for (const auto& p : t.prosedyrer) fn(ScopeObject{nullptr, &t, &p, nullptr}, p.line);
+      }
+      break;
+    case RuleScope::kKode:
+      for (const auto& t : e.tilstander) {
+        for (const auto& k : t.koder) fn(ScopeObject{&t, nullptr, nullptr, &k}, k.line);
+      }
+      for (const auto& t : e.tiltak) {
+        for (const auto& p : t.prosedyrer) {
+          for (const auto& k : p.koder) fn(ScopeObject{nullptr, &t, &p, &k}, k.line);
+        }
+      }
+      break;
+  }
+}
+
+std::string describe_object(RuleScope scope, const ScopeObject& o) {
+  auto codes = [](const std::vector<Kode>& koder) {
+    std::string s;
+    for (const auto& k : koder) s += (s.empty() ? "" : " ") + k.verdi;
+    return s.empty() ? std::string("no codes") : s;
+  };
+  switch (scope) {
+    case RuleScope::kEpisode:
+      return "episode";
+    case RuleScope::kTilstand:
+      return "Tilstand " + std::to_string(o.tilstand->tilst_nr) + " (" + codes(o.tilstand->koder) +
+             ")";
+    case RuleScope::kTiltak:
+      return "Tiltak typeTiltak=" + std::to_string(o.tiltak->type_tiltak);
+    case RuleScope::kProsedyre:
+      return "Prosedyre " + std::to_string(o.prosedyre->pros_nr) + " (" +
+             codes(o.prosedyre->koder) + ")";
+    case RuleScope::kKode:
+      return "Kode " + o.kode->verdi + " (" + kode_system_name(o.kode->system) + ")";
+  }
+  return {};
+}
+
+bool in_period(const RuleInfo& r, const Episode& e) {
+  int32_t day = e.slutt_dato().day();
+  if (r.valid_from && day < r.valid_from->day()) return false;
+  if (r.valid_to && day > r.valid_to->day()) return false;
+  return true;
+}
+
+FindingCode finding_code(const Kode& k, const EvalContext& ctx) {
+  FindingCode c;
+  c.verdi = k.verdi;
+  c.system = k.system;
+  if (ctx.tables != nullptr && k.system != KodeSystem::kOther) {
+    int year = k.dato.year();
+    if (ctx.tables->has_year(k.system, year)) c.table_year = year;
+    c.tekst = std::string(ctx.tables->tekst(k.system, k.verdi, k.dato));
+  }
+  return c;
+}
+
+Finding make_finding(const RuleInfo& r, const Episode& e, uint32_t line, uint32_t index,
+                     ObjectOutcome&& o, const EvalContext& ctx) {
+  Finding f;
+  f.rule_id = r.id;
+  f.rule_version = r.version;
+  f.severity = r.severity;
+  f.message = std::move(o.message);
+  if (e.melding) {
+    f.file = e.melding->file;
+    f.file_id = e.melding->file_id;
+  }
+  f.line = line != 0 ? line : e.location.line;
+  f.episode_id = e.episode_id;
+  if (e.pasient) f.pasient_nr = e.pasient->pasient_nr;
+  f.avdeling = e.avdeling;
+  f.unit = e.unit;
+  f.unit_name = e.unit_name;
+  f.dato = e.inn.date_string();
+  for (const Kode* k : o.codes) f.codes.push_back(finding_code(*k, ctx));
+  f.episode_sequence = e.sequence;
+  f.object_index = index;
+  return f;
+}
+
+bool same_codes(const Finding& a, const Finding& b) {
+  if (a.codes.size() != b.codes.size()) return false;
+  for (size_t i = 0; i < a.codes.size(); ++i) {
+    if (a.codes[i].verdi != b.codes[i].verdi) return false;
+  }
+  return true;
+}
+
+// Runs one rule; appends findings to `out`; fills `trace` when given.
+void run_rule(const CompiledRule& rule, const Episode& e, const EvalContext& ctx,
+              std::vector<Finding>& out, RuleTrace* trace) {
+  const RuleInfo& r = rule.info;
+  if (trace != nullptr) trace->rule_id = r.id;
+  if (!in_period(r, e)) {
+    if (trace != nullptr) {
+      trace->outcome = RuleTrace::Outcome::kNotApplicable;
+      trace->reason =
+          "episode date " + e.slutt_dato().date_string() + " is outside the rule's period";
+    }
+    return;
+  }
+  size_t first = out.size();
+  uint32_t index = 0;
+  bool any_applies = false;
+  std::string reason;
+  for_each_object(r.scope, e, [&](const ScopeObject& obj, uint32_t line) {
+    uint32_t i = index++;
+    ObjectOutcome o = rule.program->run(e, obj, ctx, trace != nullptr);
+    if (trace != nullptr) {
+      reason += describe_object(r.scope, obj) + ": ";
+      reason += !o.applies ? "not applicable (where is false)"
+                           : (o.holds ? "passed (assert holds)" : "FIRED (assert is false)");
+      if (!o.trace.empty()) reason += "; " + o.trace;
+      reason += '\n';
+    }
+    if (!o.applies) return;
+    any_applies = true;
+    if (o.holds) return;
+    Finding f = make_finding(r, e, line, i, std::move(o), ctx);
+    if (r.distinct) {
+      for (size_t j = first; j < out.size(); ++j) {
+        if (same_codes(out[j], f)) return;
+      }
+    }
+    out.push_back(std::move(f));
+  });
+  if (trace != nullptr) {
+    if (index == 0) reason = std::string("no ") + rule_scope_name(r.scope) + " in the episode\n";
+    if (!reason.empty() && reason.back() == '\n') reason.pop_back();
+    trace->reason = std::move(reason);
+    trace->outcome = out.size() > first ? RuleTrace::Outcome::kFired
+                     : any_applies      ? RuleTrace::Outcome::kPassed
+                                        : RuleTrace::Outcome::kNotApplicable;
+  }
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+struct RuleSet::Impl {
+  RuleData data;
+  std::vector<CompiledRule> rules;  ///< all rules, sorted by id
+  std::vector<size_t> active;       ///< selected rules (indexes into rules), by id
+  std::string hash;
+
+  const CompiledRule* find(std::string_view id) const {
+    for (const auto& r : rules) {
+      if (r.info.id == id) return &r;
+    }
+    return nullptr;
+  }
+};
+
+RuleSet::RuleSet() : impl_(std::make_unique<Impl>()) {}
+RuleSet::~RuleSet() = default;
+RuleSet::RuleSet(RuleSet&&) noexcept = default;
+RuleSet& RuleSet::operator=(RuleSet&&) noexcept = default;
+
+Result<RuleSet> RuleSet::load(const fs::path& dir, Diagnostics& diagnostics) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    diagnostics.error(dir.string(), 0, 0, "rule directory not found");
+    return Status::not_found("");
+  }
+  size_t errors_before = diagnostics.error_count();
+
+  // Rule files: every *.yaml below dir, except the data/ folder.
+  std::vector<fs::path> files;
+  const fs::path data_dir = dir / "data";
+  for (auto it =
+           fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_directory(ec) && it.depth() == 0 && it->path().filename() == "data") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec) && it->path().extension() == ".yaml") files.push_back(it->path());
+  }
+  if (ec) diagnostics.error(dir.string(), 0, 0, "cannot read rule directory: " + ec.message());
+  std::sort(files.begin(), files.end());
+
+  RuleSet set;
+  Impl& impl = *set.impl_;
+  auto data = RuleData::load(data_dir, diagnostics);
+  if (data) impl.data = std::move(*data);
+
+  std::map<std::string, std::string> ids;  // id -> file that defined it first
+  for (const auto& path : files) {
+    auto spec = rules_detail::parse_rule_file(path, path.string(), diagnostics);
+    if (!spec) continue;
+    const auto& src = *spec->source;
+    auto [it, inserted] = ids.emplace(spec->info.id, spec->info.file);
+    if (!inserted) {
+      src.error(diagnostics, spec->id_pos,
+                "duplicate rule id '" + spec->info.id + "' (also defined in " + it->second + ")");
+      continue;
+    }
+    auto on_error = [&](const rules_detail::MappedText& text, size_t offset, std::string msg) {
+      src.error(diagnostics, text.at(offset), std::move(msg));
+    };
+    auto program = RuleProgram::compile(*spec, impl.data, on_error);
+    if (!program) continue;
+    impl.rules.push_back(CompiledRule{std::move(spec->info), std::move(program)});
+  }
+  if (files.empty()) {
+    diagnostics.error(dir.string(), 0, 0, "no rule files (*.yaml) in the rule directory");
+  }
+  if (diagnostics.error_count() > errors_before) return Status::invalid_input("");
+
+  std::sort(impl.rules.begin(), impl.rules.end(),
+            [](const CompiledRule& a, const CompiledRule& b) { return a.info.id < b.info.id; });
+  for (size_t i = 0; i < impl.rules.size(); ++i) impl.active.push_back(i);
+
+  // The hash covers rule files and data files, in path order (relative path + bytes).
+  std::vector<fs::path> hashed = files;
+  for (const auto& f : impl.data.files()) hashed.push_back(f);
+  std::sort(hashed.begin(), hashed.end());
+  Sha256 h;
+  for (const auto& f : hashed) {
+    std::string rel = f.lexically_relative(dir).generic_string();
+    h.update(rel);
+    h.update("\0", 1);
+    std::string bytes = read_file(f);
+    h.update(std::to_string(bytes.size()));
+    h.update("\0", 1);
+    h.update(bytes);
+  }
+  impl.hash = h.hex_digest();
+  return set;
+}
+
+size_t RuleSet::select(std::string_view id_glob) {
+  std::vector<size_t> kept;
+  for (size_t i : impl_->active) {
+    if (glob_match(id_glob, impl_->rules[i].info.id)) kept.push_back(i);
+  }
+  impl_->active = std::move(kept);
+  return impl_->active.size();
+}
+
+std::vector<ManifestRule> RuleSet::manifest() const {
+  std::vector<ManifestRule> out;
+  for (size_t i : impl_->active) {
+    const RuleInfo& r = impl_->rules[i].info;
+    out.push_back(ManifestRule{r.id, r.version, r.severity, r.title, r.source, r.docs});
+  }
+  return out;
+}
+
+const std::string& RuleSet::hash() const { return impl_->hash; }
+size_t RuleSet::size() const { return impl_->active.size(); }
+
+std::vector<const RuleInfo*> RuleSet::rules() const {
+  std::vector<const RuleInfo*> out;
+  for (size_t i : impl_->active) out.push_back(&impl_->rules[i].info);
+  return out;
+}
+
+const RuleInfo* RuleSet::find(std::string_view id) const {
+  for (size_t i : impl_->active) {
+    if (impl_->rules[i].info.id == id) return &impl_->rules[i].info;
+  }
+  return nullptr;
+}
+
+void RuleSet::evaluate(const Episode& episode, const EvalContext& ctx,
+                       std::vector<Finding>& out) const {
+  for (size_t i : impl_->active) run_rule(impl_->rules[i], episode, ctx, out, nullptr);
+}
+
+bool RuleSet::evaluate_rule(std::string_view id, const Episode& episode, const EvalContext& ctx,
+                            std::vector<Finding>& out) const {
+  const CompiledRule* r = impl_->find(id);
+  if (r == nullptr) return false;
+  run_rule(*r, episode, ctx, out, nullptr);
+  return true;
+}
+
+std::vector<RuleTrace> RuleSet::explain(const Episode& episode, const EvalContext& ctx) const {
+  std::vector<RuleTrace> traces;
+  for (size_t i : impl_->active) {
+    RuleTrace t;
+    run_rule(impl_->rules[i], episode, ctx, t.findings, &t);
+    traces.push_back(std::move(t));
+  }
+  return traces;
+}
+
+}  // namespace nprcheck
