@@ -1,6 +1,22 @@
 #pragma once
 /// Versioned code tables: which ICD-10 / NCSP / NCMP / NCRP codes are valid on which date.
+///
+/// Layouts (every `*.csv` below the tables directory; columns found by header name, case and
+/// `_`/space insensitive; `;`-separated, `"` quoting; UTF-8 with or without BOM, or
+/// Windows-1252, which is detected when the bytes are not valid UTF-8, converted and noted):
+/// - yearly snapshot: `<year>/<system>.csv`, system `icd10`, `ncsp`, `ncmp` or `ncrp`,
+///   header `Kode;Tekst`; every code is valid the whole year. A duplicate code is an error.
+/// - official cumulative: any file whose header has `Gyldig_fra`; its name starts with the
+///   system (`icd10*.csv`, `ncsp*.csv`, `ncmp*.csv`, `ncrp*.csv`, e.g. `icd10_2024.csv`).
+///   Optional columns `Gyldig_til` (empty or 9999-...: no end), `Kjønn` (M/K), `Stjernekode`,
+///   `Tilleggskode` (J/Ja/1/X), `Rapporteres_til_NPR` (N/Nei: flagged, still loaded),
+///   `NPR_Gyldig_fra`/`NPR_Gyldig_til` (checked as dates). Text: `Tekst_uten_lengdebegrensning`,
+///   else `Tekst_med_maksimalt_60_tegn`, else `Tekst`. Dates `YYYY-MM-DD` or `DD.MM.YYYY`. A
+///   code may have several rows (a text change), but their periods may not overlap. The file
+///   covers the years from its earliest `Gyldig_fra` to its latest `Gyldig_fra` or `Gyldig_til`.
+/// Codes are read without dots (`S72.00` -> `S7200`).
 
+#include <climits>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -26,11 +42,15 @@ struct CodeEntry {
   bool stjernekode = false;   ///< asterisk (manifestation) code, from a `Stjernekode` column
   bool tilleggskode = false;  ///< supplementary code, from a `Tilleggskode` column
   KodeKjonn kjonn = KodeKjonn::kAlle;
+  /// `to_day` of a period without an end (cumulative tables with an empty `Gyldig_til`).
+  static constexpr int32_t kOpenEnd = INT32_MAX;
   /// Validity periods as [from, to] calendar days (days since 1970), each with its text.
   struct Period {
     int32_t from_day = 0;
     int32_t to_day = 0;
     std::string tekst;
+    /// False when the table's `Rapporteres_til_NPR` says `nei`/`N` (the code is still valid).
+    bool rapporteres_til_npr = true;
   };
   std::vector<Period> periods;
 };
@@ -44,8 +64,9 @@ class CodeTables {
   CodeTables& operator=(CodeTables&&) noexcept;
 
   /// Loads every table under `dir`: `<year>/<system>.csv` (Kode;Tekst) and cumulative files
-  /// with Gyldig_fra/Gyldig_til anywhere below it. Table errors go to `diagnostics`;
-  /// fails only if `dir` cannot be read at all.
+  /// with Gyldig_fra/Gyldig_til anywhere below it, named `<system>*.csv` (see the layouts
+  /// above). Table errors go to `diagnostics` with file and line, and a file with errors is
+  /// skipped as a whole; fails only if `dir` cannot be read at all.
   static Result<CodeTables> load(const std::filesystem::path& dir, Diagnostics& diagnostics);
 
   /// The files loaded, for `nprcheck tables` and run.json.
@@ -83,7 +104,7 @@ class CodeTables {
 /// Maps a `kodeverk` value to its system: D ICD10, K NCSP, M NCMP, R NCRP; Q -> kOther (resolve
 /// with the tables); anything else kOther. Accepts upper and lower case.
 KodeSystem kode_system_from_kodeverk(std::string_view kodeverk);
-/// Parses `ICD10`, `NCSP`, `NCMP`, `NCRP` (case-insensitive).
+/// Parses `ICD10` (also `ICD-10`), `NCSP`, `NCMP`, `NCRP` and `ANNET` (case-insensitive).
 bool parse_kode_system(std::string_view name, KodeSystem& out);
 
 }  // namespace nprcheck

@@ -2,6 +2,7 @@
 /// The units catalogue: avdeling reshID -> level-2 unit (nivå 2-enhet), and radiology units.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,7 +13,9 @@
 
 namespace nprcheck {
 
-/// One row of the catalogue `reshID;navn;niva2_reshID;niva2_navn;radiologi`.
+/// One row of the catalogue `reshID;navn;niva2_reshID;niva2_navn;radiologi` (columns found by
+/// header name; `radiologi` ja/nei, 1/0, true/false; an empty niva2_reshID means the avdeling is
+/// its own level-2 unit).
 struct UnitEntry {
   std::string resh_id;
   std::string navn;
@@ -35,7 +38,14 @@ class UnitsCatalogue {
   void add(UnitEntry entry);
 
  private:
-  std::unordered_map<std::string, UnitEntry> units_;
+  /// Hash that lets find() look a std::string_view up without allocating.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::unordered_map<std::string, UnitEntry, KeyHash, std::equal_to<>> units_;
 };
 
 }  // namespace nprcheck

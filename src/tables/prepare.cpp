@@ -1,0 +1,66 @@
+// Resolving an episode before the rules run: code systems, check dates, avdeling and unit.
+#include "nprcheck/prepare.hpp"
+
+namespace nprcheck {
+
+namespace {
+
+bool is_q(std::string_view kodeverk) {
+  return kodeverk.size() == 1 && (kodeverk[0] == 'Q' || kodeverk[0] == 'q');
+}
+
+void resolve_kode(Kode& k, DateTime dato, const CodeTables& tables) {
+  k.dato = dato;
+  k.system = is_q(k.kodeverk) ? tables.resolve_procedure_system(k.verdi, dato)
+                              : kode_system_from_kodeverk(k.kodeverk);
+}
+
+/// The Enhet of the episode's avdeling: the first RefEnhet typeEnhet 7 that points to an Enhet.
+const Enhet* avdeling_enhet(const Episode& e) {
+  if (!e.melding) return nullptr;
+  for (const auto& r : e.ref_enheter) {
+    if (r.type_enhet != 7) continue;
+    if (const Enhet* en = e.melding->find_enhet(r.enhet_id)) return en;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void prepare_episode(Episode& episode, const CodeTables& tables, const UnitsCatalogue& units) {
+  const DateTime slutt = episode.slutt_dato();
+  for (auto& t : episode.tilstander) {
+    for (auto& k : t.koder) resolve_kode(k, slutt, tables);
+  }
+  for (auto& tt : episode.tiltak) {
+    const DateTime dato = tt.start            ? *tt.start
+                          : tt.tjeneste_start ? *tt.tjeneste_start
+                                              : episode.inn;
+    for (auto& p : tt.prosedyrer) {
+      p.dato = dato;
+      for (auto& k : p.koder) resolve_kode(k, dato, tables);
+    }
+  }
+
+  const Enhet* en = avdeling_enhet(episode);
+  episode.avdeling = en != nullptr ? en->resh_id : std::string();
+  episode.unit = episode.avdeling;
+  episode.unit_name = en != nullptr ? en->enhet_lokal : std::string();
+  episode.radiologi = false;
+  if (episode.avdeling.empty()) return;
+  if (const UnitEntry* u = units.find(episode.avdeling)) {
+    if (!u->niva2_resh_id.empty()) episode.unit = u->niva2_resh_id;
+    if (!u->niva2_navn.empty()) {
+      episode.unit_name = u->niva2_navn;
+    } else if (episode.unit == episode.avdeling) {
+      if (!u->navn.empty()) episode.unit_name = u->navn;
+    } else if (const UnitEntry* n2 = units.find(episode.unit); n2 != nullptr && !n2->navn.empty()) {
+      episode.unit_name = n2->navn;  // the level-2 unit has a row of its own
+    } else {
+      episode.unit_name.clear();  // the avdeling's own name would be wrong for the level-2 unit
+    }
+    episode.radiologi = u->radiologi;
+  }
+}
+
+}  // namespace nprcheck
