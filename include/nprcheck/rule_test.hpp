@@ -2,6 +2,7 @@
 /// Rule tests: running the `tests:` of every rule file (`nprcheck rules test`), and lint.
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,13 @@ namespace nprcheck {
 /// rules module does not depend on the reader).
 using ReadEpisodesFn =
     std::function<Result<std::vector<Episode>>(const std::string& path, Diagnostics& diagnostics)>;
+
+/// Builds an Episode (not yet prepared) from the compact YAML form of rule tests (see
+/// docs/rule-language.md); nullptr after an error (reported with line and column of `yaml`,
+/// under the name `display`). `radiologi` (optional) receives the `radiologi:` flag.
+std::shared_ptr<const Episode> compact_episode(std::string_view yaml, Diagnostics& diagnostics,
+                                               bool* radiologi = nullptr,
+                                               const std::string& display = "<episode>");
 
 /// The outcome of one test case of one rule.
 struct RuleTestResult {

@@ -45,7 +45,7 @@ bool check_keys(const SourceFile& file, const YAML::Node& map,
   for (const auto& kv : map) {
     std::string key = kv.first.Scalar();
     if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    std::string msg = "unknown field '" + key + "' in " + what;
+    std::string msg = "unknown key '" + key + "' in " + what;
     std::string near = closest(key, known);
     if (!near.empty()) {
       msg += "; did you mean '" + near + "'?";
@@ -230,7 +230,8 @@ std::optional<RuleSpec> parse_rule_file(const fs::path& path, std::string displa
       std::string stem = path.stem().string();
       if (info.id != stem) {
         p.error(n, "rule id '" + info.id + "' does not match the file name '" +
-                       path.filename().string() + "' (expected " + info.id + ".yaml)");
+                       path.filename().string() + "': rename the file to " + info.id +
+                       ".yaml or fix the id");
       }
     }
   }

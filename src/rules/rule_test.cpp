@@ -5,6 +5,7 @@
 
 #include "nprcheck/prepare.hpp"
 #include "nprcheck/units.hpp"
+#include "rule_file.hpp"
 
 namespace nprcheck {
 
@@ -86,6 +87,23 @@ std::optional<Episode> test_episode(const RuleTestCase& test, const CodeTables& 
 }
 
 }  // namespace
+
+std::shared_ptr<const Episode> compact_episode(std::string_view yaml, Diagnostics& diagnostics,
+                                               bool* radiologi, const std::string& display) {
+  rules_detail::SourceFile file(display, std::string(yaml));
+  YAML::Node node;
+  try {
+    node = YAML::Load(file.text());
+  } catch (const YAML::ParserException& e) {
+    file.error(diagnostics, rules_detail::SourceFile::pos_of(e.mark),
+               "YAML syntax error: " + e.msg);
+    return nullptr;
+  }
+  bool radio = false;
+  auto e = rules_detail::build_compact_episode(file, node, diagnostics, radio);
+  if (radiologi != nullptr) *radiologi = radio;
+  return e;
+}
 
 RuleTestResult run_rule_test(const RuleSet& rules, const RuleInfo& rule, const RuleTestCase& test,
                              const CodeTables& tables, const ReadEpisodesFn& read_episodes) {
