@@ -25,6 +25,13 @@ constexpr size_t kChartMaxUnits = 40;  // the bar chart shows the units with the
 
 std::string esc(std::string_view s) { return html_escape(s); }
 
+/// An ISO 8601 time as people read it: 2017-12-01T02:03:10 -> 2017-12-01 02:03.
+std::string readable_time(const std::string& iso) {
+  std::string t =
+      iso.size() >= 16 && iso[10] == 'T' ? iso.substr(0, 10) + " " + iso.substr(11, 5) : iso;
+  return t;
+}
+
 std::string csp_hash(std::string_view text) {
   return "'sha256-" + hex_to_base64(sha256_hex(text)) + "'";
 }
@@ -252,7 +259,8 @@ std::string index_page(const RunManifest& m, const KeyFigures& k, const ReportOp
   const bool novelty = k.novelty_known;
   std::string h = page_head("Kodekontroll NPR \u2013 oversikt", "page-index");
   h += "<header class=\"top\">\n<h1>Kodekontroll NPR-melding \u2013 oversikt</h1>\n";
-  h += "<p class=\"sub\">Kjøring " + esc(m.finished.empty() ? m.started : m.finished) + " \u00b7 " +
+  h += "<p class=\"sub\">Kjøring " +
+       esc(readable_time(m.finished.empty() ? m.started : m.finished)) + " \u00b7 " +
        format_count(k.units.size()) + " enheter \u00b7 regelsett " +
        esc(m.rules_hash.substr(0, 12)) + "</p>\n</header>\n<main>\n";
   h += run_alerts(m);
@@ -439,7 +447,8 @@ Status write_unit_page(const std::string& path, const RunManifest& m, const KeyF
   h += "<header class=\"top\">\n<div class=\"crumbs\"><a href=\"index.html\">\u2190 Oversikt over "
        "alle enheter</a></div>\n";
   h += "<h1>" + esc(name) + "</h1>\n<p class=\"sub\">reshID " + esc(u.unit) + " \u00b7 kjøring " +
-       esc(m.finished.empty() ? m.started : m.finished) + "</p>\n</header>\n<main>\n";
+       esc(readable_time(m.finished.empty() ? m.started : m.finished)) +
+       "</p>\n</header>\n<main>\n";
   h += run_alerts(m);
   const double r = rate(u.episodes_with_error, u.episodes);
   h += "<section class=\"cards\" aria-label=\"Nøkkeltall\">\n";

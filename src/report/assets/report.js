@@ -149,8 +149,9 @@
       if (rule && r[R.rule] !== rule) continue;
       if (avd && r[R.avdeling] !== avd) continue;
       if (sev !== '' && String(r[R.sev]) !== sev) continue;
+      // Waived findings are accepted: they show under "Unntatt" only, not as new or persisting.
       if (status === 'unntatt') { if (!r[R.waived]) continue; }
-      else if (status && r[R.status] !== status) continue;
+      else if (status && (r[R.waived] || r[R.status] !== status)) continue;
       var ok = true;
       for (var w = 0; w < words.length && ok; w++) ok = r.haystack.indexOf(words[w]) !== -1;
       if (ok) out.push(r);
@@ -213,7 +214,7 @@
       codes.appendChild(d);
     });
     tr.appendChild(codes);
-    tr.appendChild(el('td', null, r[R.message]));
+    tr.appendChild(el('td', 'msg', r[R.message]));
     var file = r[R.file] || '';
     var base = file.split('/').pop();
     var src = el('td', 'src', base + (r[R.line] ? ':' + r[R.line] : ''));
