@@ -69,6 +69,10 @@ Status write_run_json(const std::string& path, const RunManifest& m);
 /// error and the error rate; with `previous`, the change since then. Streams `source` once.
 Status write_summary_json(const std::string& path, const RunManifest& m,
                           const FindingSource& source, const PreviousRun* previous = nullptr);
+/// summary.json from the manifest's tally alone (no pass over the findings): the same figures,
+/// except that per rule the episode counts and rates are null. Prefer the overload above.
+Status write_summary_json(const std::string& path, const RunManifest& m,
+                          const PreviousRun* previous = nullptr);
 /// Reads the key figures back from a summary.json, as the baseline for the next run's change.
 Result<PreviousRun> previous_run_from_summary_json(std::string_view text);
 

@@ -143,6 +143,54 @@ Result<KeyFigures> compute_key_figures(const RunManifest& m, const FindingSource
   return k;
 }
 
+KeyFigures key_figures_from_manifest(const RunManifest& m) {
+  KeyFigures k;
+  k.rule_episodes_known = false;
+  k.episodes = m.episodes;
+  for (const auto& r : m.rules) {
+    RuleFigures& rf = k.rules[r.id];
+    rf.rule = r.id;
+    rf.severity = r.severity;
+  }
+  for (const auto& [id, n] : m.per_rule) {
+    RuleFigures& rf = k.rules[id];
+    rf.rule = id;
+    rf.findings = n;
+  }
+  auto add_severities = [](const std::map<std::string, uint64_t>& from,
+                           std::map<Severity, uint64_t>& to, uint64_t& findings, uint64_t& waived) {
+    for (const auto& [name, n] : from) {
+      Severity s{};
+      if (parse_severity(name, s)) {
+        to[s] += n;
+        findings += n;
+      } else if (name == "waived") {
+        waived += n;
+      }
+    }
+  };
+  uint64_t unused = 0;
+  add_severities(m.per_severity, k.per_severity, unused, k.waived);
+  for (const auto& [id, uc] : m.per_unit) {
+    UnitFigures& u = k.units[id];
+    u.unit = id;
+    u.unit_name = uc.unit_name;
+    u.episodes = uc.episodes;
+    u.episodes_with_error = uc.episodes_with_error;
+    u.episodes_with_finding = uc.episodes_with_finding;
+    add_severities(uc.per_severity, u.per_severity, u.findings, u.waived);
+    for (const auto& [rid, n] : uc.per_rule) {
+      RuleFigures& rf = u.per_rule[rid];
+      rf.rule = rid;
+      rf.findings = n;
+    }
+    k.findings += u.findings;
+    k.episodes_with_error += u.episodes_with_error;
+    k.episodes_with_finding += u.episodes_with_finding;
+  }
+  return k;
+}
+
 std::vector<std::string> ordered_rule_ids(const RunManifest& m, const KeyFigures& k) {
   std::vector<std::string> ids;
   std::set<std::string> seen;

@@ -48,7 +48,8 @@ struct KeyFigures {
   uint64_t episodes_with_error = 0;
   uint64_t new_findings = 0;
   uint64_t waived = 0;
-  bool novelty_known = false;  ///< some finding carries new/persisting (a run with history)
+  bool novelty_known = false;       ///< some finding carries new/persisting (a run with history)
+  bool rule_episodes_known = true;  ///< false when built from the manifest alone
   std::map<Severity, uint64_t> per_severity;
   std::map<std::string, UnitFigures> units;  ///< every unit of the manifest and the findings
   std::map<std::string, RuleFigures> rules;  ///< every rule of the manifest and the findings
@@ -59,6 +60,10 @@ struct KeyFigures {
 /// Counts the findings of `source` (one pass) on top of the manifest's episodes per unit.
 /// Findings of one episode must be adjacent (the stable order guarantees it).
 Result<KeyFigures> compute_key_figures(const RunManifest& m, const FindingSource& source);
+
+/// The key figures the manifest's tally already holds (no pass over the findings): per rule
+/// only the findings are known, not the episodes (rule_episodes_known = false).
+KeyFigures key_figures_from_manifest(const RunManifest& m);
 
 /// The rules in report order: the manifest's order, then ids only seen in findings (sorted).
 std::vector<std::string> ordered_rule_ids(const RunManifest& m, const KeyFigures& k);

@@ -229,7 +229,7 @@ ojson severity_json(const std::map<Severity, uint64_t>& per, uint64_t waived) {
 }
 
 ojson rule_json(const report::RuleFigures& r, uint64_t episodes, const ManifestRule* mr,
-                const PreviousCounts* before, bool with_meta) {
+                const PreviousCounts* before, bool with_meta, bool episodes_known) {
   ojson j;
   j["rule"] = r.rule;
   if (with_meta) {
@@ -238,22 +238,33 @@ ojson rule_json(const report::RuleFigures& r, uint64_t episodes, const ManifestR
   }
   j["episodes"] = episodes;
   j["findings"] = r.findings;
-  j["episodes_with_finding"] = r.episodes_with_finding;
-  j["episodes_with_error"] = r.episodes_with_error;
-  j["error_rate"] = round6(rate(r.episodes_with_error, episodes));
-  j["new_findings"] = r.new_findings;
-  j["waived"] = r.waived;
+  if (episodes_known) {
+    j["episodes_with_finding"] = r.episodes_with_finding;
+    j["episodes_with_error"] = r.episodes_with_error;
+    j["error_rate"] = round6(rate(r.episodes_with_error, episodes));
+    j["new_findings"] = r.new_findings;
+    j["waived"] = r.waived;
+  } else {  // summary from the manifest alone: not counted per rule
+    j["episodes_with_finding"] = nullptr;
+    j["episodes_with_error"] = nullptr;
+    j["error_rate"] = nullptr;
+    j["new_findings"] = nullptr;
+    j["waived"] = nullptr;
+  }
   // Per rule within a unit there is no previous figure: the key is left out there.
-  if (with_meta) j["change"] = change_json(episodes, r.findings, r.episodes_with_error, before);
+  if (with_meta) {
+    j["change"] = change_json(episodes, r.findings, r.episodes_with_error, before);
+    if (!episodes_known && before != nullptr) {
+      j["change"]["episodes_with_error"] = nullptr;
+      j["change"]["error_rate"] = nullptr;
+    }
+  }
   return j;
 }
 
-}  // namespace
-
-Status write_summary_json(const std::string& path, const RunManifest& m,
-                          const FindingSource& source, const PreviousRun* previous) {
-  auto k = report::compute_key_figures(m, source);
-  if (!k) return k.status();
+/// summary.json from the key figures.
+std::string summary_json(const RunManifest& m, const report::KeyFigures* k,
+                         const PreviousRun* previous) {
   ojson j;
   j["tool_version"] = m.tool_version;
   j["started"] = m.started;
@@ -291,7 +302,8 @@ Status write_summary_json(const std::string& path, const RunManifest& m,
     for (const auto& rid : rule_ids) {
       auto it = u.per_rule.find(rid);
       if (it == u.per_rule.end()) continue;
-      per_rule.push_back(rule_json(it->second, u.episodes, nullptr, nullptr, false));
+      per_rule.push_back(
+          rule_json(it->second, u.episodes, nullptr, nullptr, false, k->rule_episodes_known));
     }
     uj["per_rule"] = std::move(per_rule);
     units.push_back(std::move(uj));
@@ -302,13 +314,31 @@ Status write_summary_json(const std::string& path, const RunManifest& m,
   for (const auto& rid : rule_ids) {
     const report::RuleFigures& r = k->rules.at(rid);
     rules.push_back(rule_json(r, k->episodes, report::find_rule(m, rid),
-                              lookup(previous, &PreviousRun::per_rule, rid), true));
+                              lookup(previous, &PreviousRun::per_rule, rid), true,
+                              k->rule_episodes_known));
   }
   j["rules"] = std::move(rules);
+  return dump(j);
+}
 
+}  // namespace
+
+Status write_summary_json(const std::string& path, const RunManifest& m,
+                          const FindingSource& source, const PreviousRun* previous) {
+  auto k = report::compute_key_figures(m, source);
+  if (!k) return k.status();
   report::OutFile out(path);
   if (!out.is_open()) return out.open_error();
-  out << dump(j);
+  out << summary_json(m, &*k, previous);
+  return out.close();
+}
+
+Status write_summary_json(const std::string& path, const RunManifest& m,
+                          const PreviousRun* previous) {
+  report::KeyFigures k = report::key_figures_from_manifest(m);
+  report::OutFile out(path);
+  if (!out.is_open()) return out.open_error();
+  out << summary_json(m, &k, previous);
   return out.close();
 }
 

@@ -204,3 +204,41 @@ TEST_CASE("write_reports writes findings.csv plus each format, and nothing else"
   }
   fs::remove_all(dir);
 }
+
+TEST_CASE("summary.json from the manifest alone has the same unit figures, no rule episodes",
+          "[report][summary]") {
+  auto dir = report_test::temp_dir("summary-manifest");
+  auto fx = report_test::make_fixture();
+  // Fill the per-unit tally the way the engine does, from the findings.
+  std::map<std::string, std::set<std::string>> with_error, with_finding;
+  for (const auto& f : fx.findings) {
+    auto& uc = fx.manifest.per_unit[f.unit];
+    ++uc.per_severity[severity_name(f.severity)];
+    ++uc.per_rule[f.rule_id];
+    with_finding[f.unit].insert(f.episode_id);
+    if (f.severity == Severity::kError) with_error[f.unit].insert(f.episode_id);
+  }
+  for (auto& [id, uc] : fx.manifest.per_unit) {
+    uc.episodes_with_error = with_error[id].size();
+    uc.episodes_with_finding = with_finding[id].size();
+  }
+  const std::string a = (dir / "a.json").string(), b = (dir / "b.json").string();
+  REQUIRE(write_summary_json(a, fx.manifest, vector_source(fx.findings)));
+  REQUIRE(write_summary_json(b, fx.manifest));
+  json ja = json::parse(report_test::read_file(a));
+  json jb = json::parse(report_test::read_file(b));
+  CHECK(ja["total"] == jb["total"]);
+  REQUIRE(ja["units"].size() == jb["units"].size());
+  for (size_t i = 0; i < ja["units"].size(); ++i) {
+    for (const char* key : {"unit", "episodes", "findings", "episodes_with_error",
+                            "episodes_with_finding", "error_rate", "per_severity"}) {
+      INFO(key);
+      CHECK(ja["units"][i][key] == jb["units"][i][key]);
+    }
+  }
+  for (size_t i = 0; i < jb["rules"].size(); ++i) {
+    CHECK(ja["rules"][i]["findings"] == jb["rules"][i]["findings"]);
+    CHECK(jb["rules"][i]["episodes_with_error"].is_null());
+  }
+  fs::remove_all(dir);
+}
