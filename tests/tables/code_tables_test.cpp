@@ -1,0 +1,329 @@
+// Code tables: the real yearly lists, the cumulative layout in three encodings, queries.
+#include "nprcheck/code_tables.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "nprcheck/hash.hpp"
+#include "tables_test_util.hpp"
+
+using namespace nprcheck;
+using nprcheck::test::date;
+using nprcheck::test::real_tables;
+using nprcheck::test::testdata;
+
+namespace {
+
+const CodeTables& cumulative(const std::string& variant, Diagnostics* diags_out = nullptr) {
+  static std::map<std::string, CodeTables> cache;
+  static std::map<std::string, std::vector<Diagnostic>> diags;
+  auto it = cache.find(variant);
+  if (it == cache.end()) {
+    Diagnostics d;
+    auto t = CodeTables::load(testdata("tables-cumulative/" + variant), d);
+    REQUIRE(t);
+    diags[variant] = d.all();
+    it = cache.emplace(variant, std::move(*t)).first;
+  }
+  if (diags_out != nullptr) {
+    for (auto& x : diags[variant]) diags_out->add(x);
+  }
+  return it->second;
+}
+
+}  // namespace
+
+TEST_CASE("the real yearly tables load: one manifest entry per file, with hash and count") {
+  const auto& t = real_tables();
+  const auto& files = t.files();
+  REQUIRE(files.size() == 10);
+  const ManifestTable* icd2015 = nullptr;
+  for (const auto& f : files) {
+    CHECK(f.year_from == f.year_to);
+    CHECK(f.sha256.size() == 64);
+    if (f.system == "ICD10" && f.year_from == 2015) icd2015 = &f;
+  }
+  REQUIRE(icd2015 != nullptr);
+  CHECK(icd2015->codes == 19588);
+  CHECK(icd2015->file == testdata("tables") + "/2015/icd10.csv");
+  CHECK(icd2015->sha256 == *sha256_file(icd2015->file));
+}
+
+TEST_CASE("years and has_year follow the files found; 2016 has no ICD-10 table") {
+  const auto& t = real_tables();
+  CHECK(t.years(KodeSystem::kIcd10) == std::vector<int>{2015, 2017});
+  CHECK(t.years(KodeSystem::kNcsp) == std::vector<int>{2015, 2016, 2017});
+  CHECK(t.years(KodeSystem::kNcrp) == std::vector<int>{2016, 2017});
+  CHECK(t.has_year(KodeSystem::kIcd10, 2015));
+  CHECK_FALSE(t.has_year(KodeSystem::kIcd10, 2016));
+  CHECK(t.has_year(KodeSystem::kIcd10, 2017));
+  CHECK_FALSE(t.has_year(KodeSystem::kNcrp, 2015));
+  CHECK_FALSE(t.has_year(KodeSystem::kNcsp, 2018));
+  CHECK_FALSE(t.has_year(KodeSystem::kOther, 2017));
+  CHECK(t.years(KodeSystem::kOther).empty());
+}
+
+TEST_CASE("real year-to-year changes: A90 only in 2015, A97x and JJX00 later") {
+  const auto& t = real_tables();
+  CHECK(t.valid_on(KodeSystem::kIcd10, "A90", date(2015, 6, 1)));
+  CHECK_FALSE(t.valid_on(KodeSystem::kIcd10, "A90", date(2017, 6, 1)));
+  CHECK(t.valid_years(KodeSystem::kIcd10, "A90") == std::vector<int>{2015});
+  CHECK(t.valid_on(KodeSystem::kIcd10, "A970", date(2017, 1, 1)));
+  CHECK_FALSE(t.valid_on(KodeSystem::kIcd10, "A970", date(2015, 12, 31)));
+  CHECK(t.valid_years(KodeSystem::kIcd10, "A970") == std::vector<int>{2017});
+
+  CHECK_FALSE(t.valid_on(KodeSystem::kNcsp, "JJX00", date(2015, 12, 31, 23, 59)));
+  CHECK(t.valid_on(KodeSystem::kNcsp, "JJX00", date(2016, 1, 1)));
+  CHECK(t.valid_years(KodeSystem::kNcsp, "JJX00") == std::vector<int>{2016, 2017});
+  CHECK(t.valid_years(KodeSystem::kNcsp, "BAX10") == std::vector<int>{2016, 2017});
+  CHECK(t.valid_years(KodeSystem::kNcsp, "KEC00") == std::vector<int>{2015, 2016, 2017});
+  CHECK(t.valid_years(KodeSystem::kNcrp, "JJB06A") == std::vector<int>{2017});
+  // A code of one system is not a code of another.
+  CHECK(t.find(KodeSystem::kIcd10, "JJX00") == nullptr);
+  CHECK(t.valid_years(KodeSystem::kNcsp, "A90").empty());
+}
+
+TEST_CASE("find: codes as listed, including the noise code XXXX and lower-case letters") {
+  const auto& t = real_tables();
+  const CodeEntry* e = t.find(KodeSystem::kIcd10, "S7200");
+  REQUIRE(e != nullptr);
+  CHECK(e->verdi == "S7200");
+  CHECK(e->system == KodeSystem::kIcd10);
+  CHECK(e->kjonn == KodeKjonn::kAlle);
+  CHECK_FALSE(e->stjernekode);
+  CHECK(t.find(KodeSystem::kIcd10, "XXXX") != nullptr);
+  CHECK(t.valid_years(KodeSystem::kIcd10, "XXXX") == std::vector<int>{2015});
+  CHECK(t.find(KodeSystem::kIcd10, "I210a") != nullptr);
+  CHECK(t.find(KodeSystem::kIcd10, "XYZ99") == nullptr);
+  CHECK(t.find(KodeSystem::kIcd10, "") == nullptr);
+  CHECK(t.find(KodeSystem::kOther, "A90") == nullptr);
+  // Yearly periods of the same text are joined: KEC00 is one period 2015-01-01..2017-12-31.
+  const CodeEntry* kec = t.find(KodeSystem::kNcsp, "KEC00");
+  REQUIRE(kec != nullptr);
+  REQUIRE(kec->periods.size() == 1);
+  CHECK(kec->periods[0].from_day == date(2015, 1, 1).day());
+  CHECK(kec->periods[0].to_day == date(2017, 12, 31).day());
+  const auto* p = CodeTables::period_on(*kec, date(2016, 7, 1));
+  REQUIRE(p != nullptr);
+  CHECK(p->tekst == "Retropubisk radikal prostatektomi");
+  CHECK(CodeTables::period_on(*kec, date(2018, 1, 1)) == nullptr);
+}
+
+TEST_CASE("more_specific_exists and longer_code_exists use the prefix index") {
+  const auto& t = real_tables();
+  CHECK(t.more_specific_exists(KodeSystem::kIcd10, "S720", date(2017, 5, 1)));  // S7200, S7201
+  CHECK_FALSE(t.more_specific_exists(KodeSystem::kIcd10, "S7200", date(2017, 5, 1)));
+  CHECK(t.more_specific_exists(KodeSystem::kIcd10, "J18", date(2017, 5, 1)));
+  CHECK_FALSE(t.more_specific_exists(KodeSystem::kIcd10, "C61", date(2017, 5, 1)));
+  // Date-dependent: A97x exist in 2017 only.
+  CHECK(t.more_specific_exists(KodeSystem::kIcd10, "A97", date(2017, 5, 1)));
+  CHECK_FALSE(t.more_specific_exists(KodeSystem::kIcd10, "A97", date(2015, 5, 1)));
+  CHECK_FALSE(t.more_specific_exists(KodeSystem::kIcd10, "S720", date(2016, 5, 1)));
+
+  CHECK(t.longer_code_exists(KodeSystem::kIcd10, "J18"));
+  CHECK(t.longer_code_exists(KodeSystem::kIcd10, "A97"));
+  CHECK(t.longer_code_exists(KodeSystem::kIcd10, "S720"));
+  CHECK_FALSE(t.longer_code_exists(KodeSystem::kIcd10, "J180"));
+  CHECK_FALSE(t.longer_code_exists(KodeSystem::kIcd10, "XYZ9"));
+  CHECK_FALSE(t.longer_code_exists(KodeSystem::kIcd10, "S7200"));
+  CHECK(t.longer_code_exists(KodeSystem::kNcrp, "JJB06"));
+  CHECK_FALSE(t.longer_code_exists(KodeSystem::kNcsp, "JJB06"));
+  CHECK_FALSE(t.longer_code_exists(KodeSystem::kOther, "J18"));
+}
+
+TEST_CASE("tekst: the text valid on the date, else the latest text") {
+  const auto& t = real_tables();
+  CHECK(t.tekst(KodeSystem::kIcd10, "A081", date(2015, 3, 1)) ==
+        "Akutt gastroenteritt som skyldes Norwalk-faktor");
+  CHECK(t.tekst(KodeSystem::kIcd10, "A081", date(2017, 3, 1)) ==
+        "Akutt gastroenteritt som skyldes norovirus");
+  CHECK(t.tekst(KodeSystem::kIcd10, "A081", date(2016, 3, 1)) ==
+        "Akutt gastroenteritt som skyldes norovirus");
+  CHECK(t.tekst(KodeSystem::kIcd10, "A90", date(2017, 3, 1)) == "Denguefeber");
+  CHECK(t.tekst(KodeSystem::kNcsp, "JJX00", date(2017, 3, 1)) == "Perkutan nålebiopsi av lever");
+  CHECK(t.tekst(KodeSystem::kNcrp, "JJB06K", date(2017, 3, 1)) ==
+        "Nålebiopsi av lever, ultralydveiledet");
+  CHECK(t.tekst(KodeSystem::kIcd10, "XYZ99", date(2017, 3, 1)).empty());
+  const CodeEntry* a081 = t.find(KodeSystem::kIcd10, "A081");
+  REQUIRE(a081 != nullptr);
+  CHECK(a081->periods.size() == 2);
+}
+
+TEST_CASE("resolve_procedure_system: which procedure system a Q code belongs to") {
+  const auto& t = real_tables();
+  CHECK(t.resolve_procedure_system("JJX00", date(2017, 2, 1)) == KodeSystem::kNcsp);
+  CHECK(t.resolve_procedure_system("JJB06K", date(2017, 2, 1)) == KodeSystem::kNcrp);
+  CHECK(t.resolve_procedure_system("AAAA00", date(2017, 2, 1)) == KodeSystem::kNcmp);
+  CHECK(t.resolve_procedure_system("ZXM00", date(2017, 2, 1)) == KodeSystem::kNcsp);
+  // Exists, but not valid on the date: still its system.
+  CHECK(t.resolve_procedure_system("JJX00", date(2015, 2, 1)) == KodeSystem::kNcsp);
+  CHECK(t.resolve_procedure_system("XYZ99", date(2017, 2, 1)) == KodeSystem::kOther);
+  CHECK(t.resolve_procedure_system("A90", date(2015, 2, 1)) == KodeSystem::kOther);
+}
+
+TEST_CASE("resolve_procedure_system prefers the system where the code is valid on the date") {
+  // JJX00 placed in an NCMP 2015 table as well (the real lists share no code between systems).
+  auto dir = test::scratch_dir("q-prefer");
+  test::write_file(dir, "2015/ncmp.csv", "Kode;Tekst\nJJX00;Perkutan nålebiopsi av lever\n");
+  test::write_file(dir, "2017/ncsp.csv", "Kode;Tekst\nJJX00;Perkutan nålebiopsi av lever\n");
+  Diagnostics d;
+  auto t = CodeTables::load(dir, d);
+  REQUIRE(t);
+  CHECK_FALSE(d.has_errors());
+  CHECK(t->resolve_procedure_system("JJX00", date(2015, 6, 1)) == KodeSystem::kNcmp);
+  CHECK(t->resolve_procedure_system("JJX00", date(2017, 6, 1)) == KodeSystem::kNcsp);
+  // Valid in neither on the date: the first system that has it, in NCSP, NCMP, NCRP order.
+  CHECK(t->resolve_procedure_system("JJX00", date(2016, 6, 1)) == KodeSystem::kNcsp);
+}
+
+TEST_CASE("kodeverk and system names") {
+  CHECK(kode_system_from_kodeverk("D") == KodeSystem::kIcd10);
+  CHECK(kode_system_from_kodeverk("d") == KodeSystem::kIcd10);
+  CHECK(kode_system_from_kodeverk("K") == KodeSystem::kNcsp);
+  CHECK(kode_system_from_kodeverk("M") == KodeSystem::kNcmp);
+  CHECK(kode_system_from_kodeverk("r") == KodeSystem::kNcrp);
+  CHECK(kode_system_from_kodeverk("Q") == KodeSystem::kOther);
+  CHECK(kode_system_from_kodeverk("F") == KodeSystem::kOther);
+  CHECK(kode_system_from_kodeverk("") == KodeSystem::kOther);
+  CHECK(kode_system_from_kodeverk("DK") == KodeSystem::kOther);
+  KodeSystem s = KodeSystem::kOther;
+  CHECK(parse_kode_system("ICD10", s));
+  CHECK(s == KodeSystem::kIcd10);
+  CHECK(parse_kode_system("icd-10", s));
+  CHECK(s == KodeSystem::kIcd10);
+  CHECK(parse_kode_system("ncrp", s));
+  CHECK(s == KodeSystem::kNcrp);
+  CHECK(parse_kode_system("NcMp", s));
+  CHECK(s == KodeSystem::kNcmp);
+  CHECK(parse_kode_system("NCSP", s));
+  CHECK(s == KodeSystem::kNcsp);
+  CHECK_FALSE(parse_kode_system("ICD11", s));
+  CHECK(s == KodeSystem::kNcsp);
+  for (KodeSystem k : {KodeSystem::kIcd10, KodeSystem::kNcsp, KodeSystem::kNcmp, KodeSystem::kNcrp,
+                       KodeSystem::kOther}) {
+    KodeSystem back = KodeSystem::kIcd10;
+    CHECK(parse_kode_system(kode_system_name(k), back));
+    CHECK(back == k);
+  }
+}
+
+TEST_CASE("cumulative layout: coverage from the earliest Gyldig_fra to the latest date") {
+  Diagnostics d;
+  const auto& t = cumulative("utf8", &d);
+  CHECK_FALSE(d.has_errors());
+  CHECK(test::of_level(d, DiagnosticLevel::kWarning).empty());
+  REQUIRE(t.files().size() == 4);
+  for (const auto& f : t.files()) {
+    if (f.system == "NCRP") {
+      CHECK(f.year_from == 2016);
+      CHECK(f.year_to == 2017);
+    } else {
+      CHECK(f.year_from == 2015);
+      CHECK(f.year_to == 2017);
+    }
+    CHECK(f.sha256 == *sha256_file(f.file));
+  }
+  const ManifestTable& icd = t.files()[0];
+  CHECK(icd.system == "ICD10");
+  CHECK(icd.codes == 22);  // 23 rows: A081 has two
+  CHECK(t.years(KodeSystem::kIcd10) == std::vector<int>{2015, 2016, 2017});
+  CHECK(t.years(KodeSystem::kNcrp) == std::vector<int>{2016, 2017});
+  CHECK_FALSE(t.has_year(KodeSystem::kIcd10, 2018));
+}
+
+TEST_CASE("cumulative layout: validity, texts and flags") {
+  const auto& t = cumulative("utf8");
+  CHECK(t.valid_years(KodeSystem::kIcd10, "A90") == std::vector<int>{2015});
+  CHECK(t.valid_years(KodeSystem::kIcd10, "A970") == std::vector<int>{2016, 2017});
+  CHECK(t.valid_on(KodeSystem::kIcd10, "A90", date(2015, 12, 31, 23, 0)));
+  CHECK_FALSE(t.valid_on(KodeSystem::kIcd10, "A90", date(2016, 1, 1)));
+  CHECK(t.valid_on(KodeSystem::kIcd10, "N40", date(2017, 6, 1)));  // Gyldig_til 9999-12-31
+  CHECK(t.valid_years(KodeSystem::kNcsp, "JJX00") == std::vector<int>{2016, 2017});  // 31.12.9999
+  CHECK(t.valid_years(KodeSystem::kNcsp, "AAL00") == std::vector<int>{2015});
+  CHECK(t.valid_years(KodeSystem::kNcrp, "JJB06A") == std::vector<int>{2017});
+  CHECK(t.tekst(KodeSystem::kIcd10, "A081", date(2016, 12, 31)) ==
+        "Akutt gastroenteritt som skyldes Norwalk-faktor");
+  CHECK(t.tekst(KodeSystem::kIcd10, "A081", date(2017, 1, 1)) ==
+        "Akutt gastroenteritt som skyldes norovirus");
+  // The long text wins over Tekst_med_maksimalt_60_tegn.
+  CHECK(t.tekst(KodeSystem::kIcd10, "J188", date(2017, 1, 1)) ==
+        "Annen spesifisert pneumoni som skyldes uspesifisert mikroorganisme");
+  CHECK(t.more_specific_exists(KodeSystem::kIcd10, "S720", date(2017, 5, 1)));
+  CHECK(t.more_specific_exists(KodeSystem::kIcd10, "A97", date(2016, 5, 1)));
+  CHECK_FALSE(t.more_specific_exists(KodeSystem::kIcd10, "A97", date(2015, 5, 1)));
+  CHECK(t.longer_code_exists(KodeSystem::kIcd10, "J18"));
+
+  const CodeEntry* g01 = t.find(KodeSystem::kIcd10, "G01");
+  REQUIRE(g01 != nullptr);
+  CHECK(g01->stjernekode);
+  CHECK_FALSE(t.find(KodeSystem::kIcd10, "E702")->stjernekode);
+  CHECK(t.find(KodeSystem::kIcd10, "C61")->kjonn == KodeKjonn::kMann);
+  CHECK(t.find(KodeSystem::kIcd10, "C510")->kjonn == KodeKjonn::kKvinne);
+  CHECK(t.find(KodeSystem::kIcd10, "A000")->kjonn == KodeKjonn::kAlle);
+  CHECK(t.find(KodeSystem::kNcsp, "KEC00")->kjonn == KodeKjonn::kMann);
+  CHECK(t.find(KodeSystem::kNcsp, "LCD00")->kjonn == KodeKjonn::kKvinne);
+  CHECK(t.find(KodeSystem::kNcsp, "ZXM00")->tilleggskode);
+  CHECK_FALSE(t.find(KodeSystem::kNcsp, "JJX00")->tilleggskode);
+  const CodeEntry* xxxx = t.find(KodeSystem::kIcd10, "XXXX");
+  REQUIRE(xxxx != nullptr);  // Rapporteres_til_NPR = N: loaded, flagged
+  REQUIRE(xxxx->periods.size() == 1);
+  CHECK_FALSE(xxxx->periods[0].rapporteres_til_npr);
+  CHECK(t.find(KodeSystem::kIcd10, "A90")->periods[0].rapporteres_til_npr);
+  CHECK(t.resolve_procedure_system("JJB06K", date(2017, 1, 1)) == KodeSystem::kNcrp);
+  CHECK(t.resolve_procedure_system("DFGX12", date(2017, 1, 1)) == KodeSystem::kNcmp);
+  CHECK(t.resolve_procedure_system("BAX10", date(2017, 1, 1)) == KodeSystem::kNcsp);
+}
+
+TEST_CASE("cumulative layout gives the same answers as the yearly lists for 2015 and 2017") {
+  const auto& yearly = real_tables();
+  struct Probe {
+    KodeSystem system;
+    const char* kode;
+  };
+  const Probe probes[] = {
+      {KodeSystem::kIcd10, "A000"},  {KodeSystem::kIcd10, "A081"},  {KodeSystem::kIcd10, "A90"},
+      {KodeSystem::kIcd10, "A970"},  {KodeSystem::kIcd10, "A979"},  {KodeSystem::kIcd10, "C61"},
+      {KodeSystem::kIcd10, "G01"},   {KodeSystem::kIcd10, "J188"},  {KodeSystem::kIcd10, "S7201"},
+      {KodeSystem::kIcd10, "XXXX"},  {KodeSystem::kNcsp, "AAL00"},  {KodeSystem::kNcsp, "BAX10"},
+      {KodeSystem::kNcsp, "CGG65"},  {KodeSystem::kNcsp, "JJX00"},  {KodeSystem::kNcsp, "ZXM30"},
+      {KodeSystem::kNcmp, "AAAA05"}, {KodeSystem::kNcmp, "AADE00"}, {KodeSystem::kNcmp, "DFGX12"},
+      {KodeSystem::kNcrp, "JJB06D"}, {KodeSystem::kNcrp, "JJB06K"}, {KodeSystem::kNcrp, "FED10K"},
+  };
+  for (const char* variant : {"utf8", "utf8-bom", "windows-1252"}) {
+    const auto& cum = cumulative(variant);
+    for (const auto& p : probes) {
+      for (DateTime d : {date(2015, 6, 1), date(2017, 6, 1)}) {
+        INFO(variant << " " << kode_system_name(p.system) << " " << p.kode << " "
+                     << d.date_string());
+        if (!yearly.has_year(p.system, d.year())) continue;
+        CHECK(cum.valid_on(p.system, p.kode, d) == yearly.valid_on(p.system, p.kode, d));
+        if (yearly.valid_on(p.system, p.kode, d)) {
+          CHECK(cum.tekst(p.system, p.kode, d) == yearly.tekst(p.system, p.kode, d));
+        }
+      }
+    }
+    CHECK(cum.more_specific_exists(KodeSystem::kIcd10, "J18", date(2017, 6, 1)));
+  }
+}
+
+TEST_CASE("cumulative variants: BOM and Windows-1252 read like UTF-8; Windows-1252 is noted") {
+  Diagnostics d_bom, d_1252;
+  const auto& bom = cumulative("utf8-bom", &d_bom);
+  const auto& w1252 = cumulative("windows-1252", &d_1252);
+  CHECK_FALSE(d_bom.has_errors());
+  CHECK(test::of_level(d_bom, DiagnosticLevel::kNote).empty());
+  CHECK_FALSE(d_1252.has_errors());
+  auto notes = test::of_level(d_1252, DiagnosticLevel::kNote);
+  REQUIRE(notes.size() == 4);
+  for (const auto& n : notes) {
+    CHECK(n.message == "not valid UTF-8: read as Windows-1252 and converted");
+    CHECK(n.file.find("windows-1252/") != std::string::npos);
+  }
+  for (const CodeTables* t : {&bom, &w1252}) {
+    // Header "Kjønn" found (ø in the header), texts with å/ø/æ converted.
+    CHECK(t->find(KodeSystem::kIcd10, "C61")->kjonn == KodeKjonn::kMann);
+    CHECK(t->tekst(KodeSystem::kNcsp, "BAX10", date(2017, 1, 1)) == "Nålebiopsi av tyreoidea");
+    CHECK(t->tekst(KodeSystem::kIcd10, "S7201", date(2017, 1, 1)) == "Åpent brudd i lårhals");
+    CHECK(t->find(KodeSystem::kIcd10, "A000") != nullptr);  // first code after the BOM/header
+    CHECK(t->files().size() == 4);
+  }
+}
