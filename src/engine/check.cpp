@@ -343,7 +343,7 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     diagnostics.error("", 0, 0, s.message());
     return fail(kExitError);
   }
-  if (Status s = write_summary_json((stage->dir() / "summary.json").string(), m); !s) {
+  if (Status s = write_summary_json((stage->dir() / "summary.json").string(), m, source); !s) {
     diagnostics.error("", 0, 0, s.message());
     return fail(kExitError);
   }
