@@ -52,6 +52,12 @@ const chrome = spawn(chromiumPath, [
   'about:blank',
 ], { stdio: ['ignore', 'ignore', 'pipe'] });
 
+function cleanup() {
+  try { chrome.kill('SIGKILL'); } catch (e) { /* already gone */ }
+  try { rmSync(profile, { recursive: true, force: true }); } catch (e) { /* ignore */ }
+}
+process.on('exit', cleanup);  // also when startup fails below
+
 let stderrText = '';
 const browserUrl = await new Promise((resolveUrl, reject) => {
   const timer = setTimeout(() => reject(new Error('chromium did not start:\n' + stderrText)), 30000);
@@ -66,10 +72,6 @@ const browserUrl = await new Promise((resolveUrl, reject) => {
   chrome.on('exit', (code) => reject(new Error(`chromium exited (${code}):\n${stderrText}`)));
 });
 
-function cleanup() {
-  try { chrome.kill('SIGKILL'); } catch (e) { /* already gone */ }
-  try { rmSync(profile, { recursive: true, force: true }); } catch (e) { /* ignore */ }
-}
 
 const port = new URL(browserUrl).port;
 const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
@@ -282,6 +284,22 @@ try {
   s = await evaluate(tableState);
   check(s.matching > 0 && s.rules.every((r) => r === 'BV-002'), 'a #regel= link filters by that rule');
   noErrors('unit page after interaction');
+
+  // Print: the controls and pager disappear, the table and the rule cards stay, a PDF comes out.
+  await send('Emulation.setEmulatedMedia', { media: 'print' });
+  const printed = await evaluate(`({
+    controls: getComputedStyle(document.querySelector('.controls')).display,
+    pager: getComputedStyle(document.querySelector('.pager')).display,
+    table: getComputedStyle(document.getElementById('funn')).display,
+    cards: getComputedStyle(document.querySelector('.rule-card')).display,
+    note: getComputedStyle(document.querySelector('.print-only')).display })`);
+  check(printed.controls === 'none' && printed.pager === 'none' && printed.table === 'table' &&
+        printed.cards !== 'none' && printed.note === 'block',
+        `print CSS hides the controls, keeps table and rule cards (${JSON.stringify(printed)})`);
+  await send('Emulation.setEmulatedMedia', { media: '' });
+  const pdf = await send('Page.printToPDF', { printBackground: false });
+  check(Buffer.from(pdf.data, 'base64').subarray(0, 5).toString() === '%PDF-', 'the unit page prints to PDF');
+  noErrors('unit page after printing');
 
   if (screenshots) {
     await evaluate(`location.hash = ''; document.getElementById('f-reset').click(); window.scrollTo(0, 0)`);
