@@ -139,11 +139,9 @@ KodeKjonn parse_kjonn(std::string_view v) {
   return KodeKjonn::kAlle;
 }
 
-std::string_view date_text(int32_t day) {
-  static thread_local std::string buf;
-  buf = day == CodeEntry::kOpenEnd ? std::string("(no end)")
-                                   : DateTime{int64_t{day} * 86400}.date_string();
-  return buf;
+std::string date_text(int32_t day) {
+  return day == CodeEntry::kOpenEnd ? std::string("(no end)")
+                                    : DateTime{int64_t{day} * 86400}.date_string();
 }
 
 /// One row as read from a table file.
@@ -249,21 +247,12 @@ class FileReader {
     diags_.error(file_, line, column, std::move(message), table_text::excerpt(src, column));
   }
   bool too_many() const { return errors_ >= kMaxErrorsPerFile; }
+  void note(uint32_t line, std::string message) {
+    diags_.add(Diagnostic{DiagnosticLevel::kNote, file_, line, 0, std::move(message), {}});
+  }
   std::optional<ParsedFile> not_loaded() {
-    if (too_many()) {
-      diags_.add({DiagnosticLevel::kNote,
-                  file_,
-                  line_no_,
-                  0,
-                  "stopped reading after " + std::to_string(errors_) + " errors",
-                  {}});
-    }
-    diags_.add({DiagnosticLevel::kNote,
-                file_,
-                0,
-                0,
-                "this table was not loaded because of the errors above",
-                {}});
+    if (too_many()) note(line_no_, "stopped reading after " + std::to_string(errors_) + " errors");
+    note(0, "this table was not loaded because of the errors above");
     return std::nullopt;
   }
   bool read_date(const std::vector<Field>& f, int col, const char* name, std::string_view line,
@@ -446,9 +435,7 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
         if (open) to = CodeEntry::kOpenEnd;
         if (to < from) {
           error(line_no_, fields[static_cast<size_t>(cols.gyldig_til)].column,
-                "Gyldig_til " + std::string(date_text(to)) + " is before Gyldig_fra " +
-                    std::string(date_text(from)),
-                line);
+                "Gyldig_til " + date_text(to) + " is before Gyldig_fra " + date_text(from), line);
           ok = false;
         }
       } else if (ok && !get(cols.gyldig_til).empty()) {
@@ -511,12 +498,7 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
     out.year_from = out.year_to = *yearly_year;
   }
   if (text->encoding == table_text::Encoding::kWindows1252) {
-    diags_.add({DiagnosticLevel::kNote,
-                file_,
-                0,
-                0,
-                "not valid UTF-8: read as Windows-1252 and converted",
-                {}});
+    note(0, "not valid UTF-8: read as Windows-1252 and converted");
   }
   sha256 = sha256_hex(text->raw);
   return out;
