@@ -18,7 +18,7 @@ packages=(
 # Optional extras, enabled by flags: browser tests and benchmarks.
 for arg in "$@"; do
   case "$arg" in
-    --browser) packages+=(chromium) ;;
+    --browser) packages+=(chromium nodejs) ;;
     --bench) packages+=(libbenchmark-dev python3-lxml time) ;;
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
     -h|--help)
