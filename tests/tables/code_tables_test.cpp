@@ -327,3 +327,17 @@ TEST_CASE("cumulative variants: BOM and Windows-1252 read like UTF-8; Windows-12
     CHECK(t->files().size() == 4);
   }
 }
+
+TEST_CASE("Windows-1252 detection converts the 0x80-0x9F block too (en dash, euro)") {
+  auto dir = test::scratch_dir("cp1252");
+  // "Nålebiopsi av lever – ultralydveiledet" in Windows-1252: å = E5, – = 96.
+  test::write_file(dir, "2017/ncrp.csv",
+                   "Kode;Tekst\r\nJJB06K;N\xE5lebiopsi av lever \x96 ultralydveiledet \x80\r\n");
+  Diagnostics d;
+  auto t = CodeTables::load(dir, d);
+  REQUIRE(t);
+  CHECK_FALSE(d.has_errors());
+  REQUIRE(test::of_level(d, DiagnosticLevel::kNote).size() == 1);
+  CHECK(t->tekst(KodeSystem::kNcrp, "JJB06K", date(2017, 1, 1)) ==
+        "Nålebiopsi av lever \xE2\x80\x93 ultralydveiledet \xE2\x82\xAC");
+}
