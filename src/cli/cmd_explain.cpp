@@ -112,35 +112,28 @@ int run_explain(const std::vector<std::string>& args) {
     return kExitError;
   }
   Diagnostics diagnostics;
-  auto rules = RuleSet::load(rules_dir.empty() ? default_rules_dir() : rules_dir, diagnostics);
-  if (!rules) {
+  // Loading failures carry their reason in the status as well as (or instead of) diagnostics.
+  auto fail = [&](const Status& s) {
     print_diagnostics(diagnostics);
+    if (!s.message().empty()) std::fprintf(stderr, "nprcheck explain: %s\n", s.message().c_str());
     return kExitError;
-  }
+  };
+  auto rules = RuleSet::load(rules_dir.empty() ? default_rules_dir() : rules_dir, diagnostics);
+  if (!rules) return fail(rules.status());
   if (!rule_glob.empty() && rules->select(rule_glob) == 0) {
     std::fprintf(stderr, "nprcheck explain: no rule matches '%s'\n", rule_glob.c_str());
     return kExitError;
   }
   auto tables = CodeTables::load(tables_dir.empty() ? default_tables_dir() : tables_dir, diagnostics);
-  if (!tables) {
-    print_diagnostics(diagnostics);
-    return kExitError;
-  }
+  if (!tables) return fail(tables.status());
   UnitsCatalogue units;
   if (!units_file.empty()) {
     auto loaded = UnitsCatalogue::load(units_file, diagnostics);
-    if (!loaded) {
-      print_diagnostics(diagnostics);
-      return kExitError;
-    }
+    if (!loaded) return fail(loaded.status());
     units = std::move(*loaded);
   }
   auto episodes = read_all_episodes(file, diagnostics);
-  if (!episodes) {
-    print_diagnostics(diagnostics);
-    std::fprintf(stderr, "nprcheck explain: %s\n", episodes.status().message().c_str());
-    return kExitError;
-  }
+  if (!episodes) return fail(episodes.status());
   Episode* found = nullptr;
   for (auto& e : *episodes) {
     if (e.episode_id == episode_id) {
