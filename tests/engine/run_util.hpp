@@ -16,25 +16,28 @@ namespace nprcheck::test {
 /// Exit status and captured stderr of one command.
 struct RunResult {
   int exit_code = -1;
-  std::string err;
+  std::string out;  ///< what it printed on stdout
+  std::string err;  ///< what it printed on stderr
 };
 
-/// Runs `nprcheck ARGS` (a shell fragment), capturing stderr; returns the exit code.
+/// Runs `nprcheck ARGS` (a shell fragment), capturing stdout and stderr.
 inline RunResult run_nprcheck(const std::string& args) {
   static int counter = 0;
-  std::filesystem::path err_file =
-      std::filesystem::temp_directory_path() /
-      ("nprcheck-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".err");
-  std::string cmd = std::string(NPRCHECK_BINARY) + " " + args + " >/dev/null 2>" +
-                    err_file.string();
+  auto base = std::filesystem::temp_directory_path() /
+              ("nprcheck-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::string out_file = base.string() + ".out", err_file = base.string() + ".err";
+  std::string cmd = std::string(NPRCHECK_BINARY) + " " + args + " >" + out_file + " 2>" +
+                    err_file;
   int status = std::system(cmd.c_str());
   RunResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  r.err = ss.str();
-  std::filesystem::remove(err_file);
+  for (auto [file, text] : {std::pair{&out_file, &r.out}, std::pair{&err_file, &r.err}}) {
+    std::ifstream in(*file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    *text = ss.str();
+    std::filesystem::remove(*file);
+  }
   return r;
 }
 
