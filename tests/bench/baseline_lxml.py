@@ -11,7 +11,8 @@ KODE-001..007, BV-001..004) with the same semantics as the shipped rules in rule
   (reshID;navn;niva2_reshID;niva2_navn;radiologi) and the rule data (rules/data/*.set and
   *.csv: sets with codes, `KE*` prefixes, `C60-C63` ranges, `ICD10:`/`NCSP:` qualifiers and
   `@mapping.column` includes; mappings with a header row);
-- writes one JSON object per finding (NDJSON) and a per-rule tally on stderr.
+- writes one JSON object per finding (NDJSON, the keys of nprcheck's findings.ndjson) and a
+  per-rule tally on stderr.
 
 It is a benchmark baseline, not part of the product: it does not write HTML/CSV/SARIF/JUnit.
 
@@ -112,6 +113,7 @@ class CodeSet:
     def __init__(self):
         self.exact = collections.defaultdict(set)     # system or None -> codes
         self.prefix = collections.defaultdict(set)    # system or None -> prefixes
+        self.prefix_lengths = {}                      # system or None -> their lengths
         self.ranges = []                              # (system or None, lo, hi)
 
     def add(self, entry):
@@ -122,6 +124,7 @@ class CodeSet:
             entry = entry.strip()
         if entry.endswith("*"):
             self.prefix[system].add(entry[:-1])
+            self.prefix_lengths[system] = sorted({len(p) for p in self.prefix[system]})
         elif "-" in entry:
             lo, hi = entry.split("-", 1)
             self.ranges.append((system, lo.strip(), hi.strip()))
@@ -132,9 +135,11 @@ class CodeSet:
         for key in (None, system):
             if verdi in self.exact.get(key, ()):
                 return True
-            for p in self.prefix.get(key, ()):
-                if verdi.startswith(p):
-                    return True
+            prefixes = self.prefix.get(key)
+            if prefixes:
+                for n in self.prefix_lengths[key]:
+                    if verdi[:n] in prefixes:
+                        return True
         for s, lo, hi in self.ranges:
             if s is None or s == system:
                 head = verdi[:len(lo)]
@@ -326,18 +331,18 @@ class Checker:
         return self.sets[name].contains(k.verdi, k.system)
 
     def code_json(self, k):
-        return {"verdi": k.verdi, "system": k.system, "table_year": k.year if k.checked else 0,
-                "tekst": self.tekst(k)}
+        return {"value": k.verdi, "system": k.system, "year": k.year if k.checked else 0,
+                "text": self.tekst(k)}
 
     # --- findings
 
     def finding(self, rule, ep, line, koder, message):
         self.tally[rule] += 1
         self.out.write(json.dumps({
-            "rule": rule, "severity": SEVERITY[rule], "file": ep["file"], "line": line,
-            "episode": ep["id"], "pasient": ep["pasient"], "avdeling": ep["avdeling"],
-            "unit": ep["unit"], "unit_name": ep["unit_name"], "dato": ep["inn"].date().isoformat(),
-            "codes": [self.code_json(k) for k in koder], "message": message,
+            "rule": rule, "version": 1, "severity": SEVERITY[rule], "episode": ep["id"],
+            "pasient": ep["pasient"], "unit": ep["unit"], "unit_name": ep["unit_name"],
+            "avdeling": ep["avdeling"], "dato": ep["inn"].date().isoformat(), "file": ep["file"],
+            "line": line, "codes": [self.code_json(k) for k in koder], "message": message,
         }, ensure_ascii=False))
         self.out.write("\n")
 
