@@ -1,0 +1,52 @@
+#pragma once
+/// Configuration files: a YAML file with everything `nprcheck check` takes on the command line
+/// (the nightly job's settings). Command-line options given as well override the file.
+
+#include <string>
+#include <vector>
+
+#include "nprcheck/check.hpp"
+#include "nprcheck/diagnostic.hpp"
+
+namespace nprcheck {
+
+/// Settings a config file may hold that CheckOptions does not.
+struct ConfigExtras {
+  std::string path;                  ///< the config file as given
+  unsigned lock_wait_seconds = 600;  ///< `lock_wait`: how long to wait for the history lock
+};
+
+/// How load_config() treats input globs that match no file.
+struct ConfigLoadOptions {
+  /// true: a glob that matches no file is an error (the nightly run); false: a warning (used by
+  /// `nprcheck config check`, where today's extract may not be there yet).
+  bool require_input_matches = true;
+};
+
+/// Reads a YAML config file into `options`: keys present in the file replace the field, other
+/// fields keep their values. Relative paths (and input globs, which are expanded here, sorted)
+/// are taken relative to the config file's folder. Unknown keys, wrong types and bad values
+/// are reported to `diagnostics` as `file:line:col` with the line and a caret ("did you mean"
+/// for misspelt keys). Returns false when there was any error; `options` is then unspecified.
+///
+/// Merging with the command line: call load_config() first, then let the command line write
+/// the options it was given into the same CheckOptions (Boost.Program_options values bound
+/// without a default_value only write what was given); see docs/operations.md.
+[[nodiscard]] bool load_config(const std::string& path, CheckOptions& options,
+                               Diagnostics& diagnostics, ConfigExtras* extras = nullptr,
+                               const ConfigLoadOptions& how = {});
+
+/// The value of `--config FILE` / `--config=FILE` / `-c FILE` in `args`, or empty.
+std::string find_config_arg(const std::vector<std::string>& args);
+
+/// The effective settings as YAML in the config file's own key names (what `nprcheck config
+/// check` prints); loading the text again gives the same CheckOptions.
+std::string effective_config_yaml(const CheckOptions& options, const ConfigExtras& extras = {});
+
+/// Every top-level key a config file may have (for documentation and suggestions).
+const std::vector<std::string>& config_keys();
+
+/// Formats a umask as the octal string the config file uses, e.g. "027".
+std::string umask_string(unsigned umask);
+
+}  // namespace nprcheck
