@@ -220,7 +220,7 @@ struct Loader {
     for (auto it = n.begin(); it != n.end(); ++it) {
       if (!it->first.IsScalar()) continue;
       const std::string key = it->first.Scalar();
-      const YAML::Node& v = it->second;
+      const YAML::Node v = it->second;  // a copy: it-> yields a temporary
       if (v.IsNull()) continue;
       if (key == "from" || key == "to") {
         auto date = ops_detail::get_date(src, v, "filters." + key, d);
@@ -253,7 +253,7 @@ struct Loader {
     for (auto it = root.begin(); it != root.end(); ++it) {
       if (!it->first.IsScalar()) continue;
       const std::string key = it->first.Scalar();
-      const YAML::Node& v = it->second;
+      const YAML::Node v = it->second;  // a copy: it-> yields a temporary
       if (v.IsNull()) continue;  // `key:` with no value: the default
       if (key == "inputs") {
         inputs(v, o);

@@ -100,7 +100,7 @@ bool check_keys(const YamlSource& src, const YAML::Node& map, const std::vector<
   bool ok = true;
   std::set<std::string> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
-    const YAML::Node& key = it->first;
+    const YAML::Node key = it->first;  // a copy: it-> yields a temporary
     if (!key.IsScalar()) {
       src.error(d, key, "a key in " + where + " must be a plain name, not " + node_kind(key));
       ok = false;
