@@ -254,7 +254,7 @@ struct Loader {
       if (!it->first.IsScalar()) continue;
       const std::string key = it->first.Scalar();
       const YAML::Node v = it->second;  // a copy: it-> yields a temporary
-      if (v.IsNull()) continue;  // `key:` with no value: the default
+      if (v.IsNull()) continue;         // `key:` with no value: the default
       if (key == "inputs") {
         inputs(v, o);
       } else if (key == "tables" || key == "rules" || key == "units" || key == "out" ||
@@ -417,7 +417,11 @@ std::string effective_config_yaml(const CheckOptions& o, const ConfigExtras& ext
   if (o.threads == 0) e << YAML::Comment("all cores");
   e << YAML::Key << "progress" << YAML::Value << o.progress;
   e << YAML::Key << "lock_wait" << YAML::Value << extras.lock_wait_seconds;
-  e << YAML::Key << "filters" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "filters" << YAML::Value;
+  if (o.unit.empty() && o.rule_glob.empty() && !o.from && !o.to && o.episode_id.empty()) {
+    e << YAML::Flow;  // `filters: {}`
+  }
+  e << YAML::BeginMap;
   if (!o.unit.empty()) e << YAML::Key << "unit" << YAML::Value << o.unit;
   if (!o.rule_glob.empty()) e << YAML::Key << "rule" << YAML::Value << o.rule_glob;
   if (o.from) e << YAML::Key << "from" << YAML::Value << o.from->date_string();

@@ -86,8 +86,14 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
     }
   }
   size_t limit = std::max<size_t>(2, word.size() / 3);
-  if (best_d == std::string::npos || best_d > limit) return {};
-  return best;
+  if (best_d != std::string::npos && best_d <= limit) return best;
+  // A known word the text abbreviates ("warn" for "warning").
+  if (word.size() >= 3) {
+    for (const auto& c : candidates) {
+      if (c.size() > word.size() && c.compare(0, word.size(), word) == 0) return c;
+    }
+  }
+  return {};
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {

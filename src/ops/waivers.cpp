@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
+#include <utility>
 
 #include "ops_yaml.hpp"
 
@@ -33,13 +34,21 @@ std::optional<Waiver> load_entry(const YamlSource& src, const YAML::Node& n, Dia
     return std::nullopt;
   }
   bool ok = ops_detail::check_keys(src, n, kWaiverKeys, "a waiver", d);
+  // A misspelt key was reported with its suggestion; do not report that key missing as well.
+  std::set<std::string> suggested;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    if (it->first.IsScalar())
+      suggested.insert(ops_detail::closest(it->first.Scalar(), kWaiverKeys));
+  }
   Waiver w;
   w.file = src.display();
   w.line = static_cast<uint32_t>(n.Mark().line + 1);
   auto required_string = [&](const char* key, std::string& out) {
     YAML::Node v = n[key];
     if (!v.IsDefined() || v.IsNull()) {
-      src.error(d, n, std::string("this waiver has no '") + key + "'");
+      if (suggested.count(key) == 0 || v.IsDefined()) {
+        src.error(d, n, std::string("this waiver has no '") + key + "'");
+      }
       ok = false;
       return;
     }
@@ -58,7 +67,9 @@ std::optional<Waiver> load_entry(const YamlSource& src, const YAML::Node& n, Dia
   required_string("reason", w.reason);
   required_string("who", w.who);
   if (YAML::Node v = n["until"]; !v.IsDefined() || v.IsNull()) {
-    src.error(d, n, "this waiver has no 'until' date (YYYY-MM-DD): every waiver must expire");
+    if (suggested.count("until") == 0 || v.IsDefined()) {
+      src.error(d, n, "this waiver has no 'until' date (YYYY-MM-DD): every waiver must expire");
+    }
     ok = false;
   } else if (auto date = ops_detail::get_date(src, v, "until", d)) {
     w.until = *date;
@@ -112,10 +123,16 @@ Result<std::vector<Waiver>> load_waivers(const std::string& path, Diagnostics& d
     YAML::Node list = *root;
     if (root->IsNull()) return out;  // an empty file: no waivers
     if (root->IsMap()) {
+      if (!std::as_const(*root)["waivers"].IsDefined()) {
+        src.error(diagnostics, *root,
+                  "the waivers file must be a list of waivers (each starting with '- rule: ...'), "
+                  "or a map with a 'waivers:' list");
+        return Status::invalid_input("the waivers file " + path + " has errors");
+      }
       if (!ops_detail::check_keys(src, *root, {"waivers"}, "the waivers file", diagnostics)) {
         return Status::invalid_input("the waivers file " + path + " has errors");
       }
-      list = (*root)["waivers"];
+      list = std::as_const(*root)["waivers"];
       if (!list.IsDefined() || list.IsNull()) return out;
     }
     if (!list.IsSequence()) {

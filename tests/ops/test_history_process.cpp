@@ -238,7 +238,10 @@ TEST_CASE("run lock: waiting gives up when asked to stop", "[lock]") {
 }
 
 TEST_CASE("run lock: an unusable lock path is an error", "[lock]") {
-  auto lock = RunLock::acquire("/nonexistent-folder/h.sqlite.lock", 0);
+  test::TempDir dir;
+  test::write_file(dir.path() / "plain-file", "x");
+  const std::string path = dir.file("plain-file") + "/h.sqlite.lock";  // under a file
+  auto lock = RunLock::acquire(path, 0);
   REQUIRE_FALSE(lock);
-  CHECK_THAT(lock.status().message(), Catch::Contains("/nonexistent-folder/h.sqlite.lock"));
+  CHECK_THAT(lock.status().message(), Catch::Contains(path));
 }
