@@ -49,4 +49,13 @@ const std::vector<std::string>& config_keys();
 /// Formats a umask as the octal string the config file uses, e.g. "027".
 std::string umask_string(unsigned umask);
 
+/// The code systems that have a table for some year but none covering `year` (e.g. ICD10 and
+/// NCSP on 1 January, before the new year's tables are loaded), sorted.
+std::vector<std::string> systems_without_year(const std::vector<ManifestTable>& tables, int year);
+
+/// The loud warning of the nightly run when the tables for `today`'s year are missing (see
+/// docs/operations.md, "New year"), or empty when every loaded system covers that year.
+std::string new_year_tables_warning(const std::vector<ManifestTable>& tables,
+                                    const std::string& tables_dir, DateTime today);
+
 }  // namespace nprcheck

@@ -373,6 +373,35 @@ std::string umask_string(unsigned umask) {
 
 const std::vector<std::string>& config_keys() { return kKeys; }
 
+std::vector<std::string> systems_without_year(const std::vector<ManifestTable>& tables, int year) {
+  std::set<std::string> systems, covered;
+  for (const auto& t : tables) {
+    systems.insert(t.system);
+    const int to = t.year_to != 0 ? t.year_to : t.year_from;
+    if (t.year_from <= year && year <= to) covered.insert(t.system);
+  }
+  std::vector<std::string> out;
+  for (const auto& s : systems) {
+    if (covered.count(s) == 0) out.push_back(s);
+  }
+  return out;
+}
+
+std::string new_year_tables_warning(const std::vector<ManifestTable>& tables,
+                                    const std::string& tables_dir, DateTime today) {
+  const int year = today.year();
+  auto missing = systems_without_year(tables, year);
+  if (missing.empty()) return {};
+  std::string list;
+  for (const auto& s : missing) list += (list.empty() ? "" : ", ") + s;
+  const std::string y = std::to_string(year);
+  return "NO " + y + " CODE TABLES LOADED for " + list + " (tables: " + tables_dir +
+         "): codes of episodes from " + y +
+         " cannot be checked against the code lists. "
+         "Install the " +
+         y + " tables (docs/operations.md, 'New year').";
+}
+
 std::string effective_config_yaml(const CheckOptions& o, const ConfigExtras& extras) {
   YAML::Emitter e;
   e << YAML::BeginMap;

@@ -284,3 +284,48 @@ TEST_CASE("config: --config is found among the arguments", "[config]") {
   CHECK(umask_string(027) == "027");
   CHECK(std::find(config_keys().begin(), config_keys().end(), "history") != config_keys().end());
 }
+
+TEST_CASE("config: the new year's tables missing is noticed", "[config]") {
+  std::vector<ManifestTable> tables;
+  for (int year : {2016, 2017}) {
+    for (const char* system : {"ICD10", "NCSP"}) {
+      ManifestTable t;
+      t.system = system;
+      t.year_from = t.year_to = year;
+      tables.push_back(t);
+    }
+  }
+  ManifestTable cumulative;
+  cumulative.system = "NCRP";
+  cumulative.year_from = 2015;
+  cumulative.year_to = 2018;
+  tables.push_back(cumulative);
+  CHECK(systems_without_year(tables, 2017).empty());
+  CHECK(systems_without_year(tables, 2018) == std::vector<std::string>{"ICD10", "NCSP"});
+  CHECK(new_year_tables_warning(tables, "/t", *parse_date_time("2017-12-31")).empty());
+  const std::string w = new_year_tables_warning(tables, "/t", *parse_date_time("2018-01-01"));
+  CHECK_THAT(w, Catch::StartsWith("NO 2018 CODE TABLES LOADED for ICD10, NCSP (tables: /t)"));
+}
+
+TEST_CASE("config: docs/nightly.example.yaml is a valid config", "[config][docs]") {
+  CheckOptions o;
+  Diagnostics d;
+  ConfigExtras extras;
+  ConfigLoadOptions how;
+  how.require_input_matches = false;  // /srv/dips-export is not on this machine
+  const std::string path = std::string(NPRCHECK_SOURCE_DIR) + "/docs/nightly.example.yaml";
+  REQUIRE(load_config(path, o, d, &extras, how));
+  CHECK_FALSE(d.has_errors());
+  CHECK(o.history_db == "/var/lib/nprcheck/history.sqlite");
+  CHECK(*o.max_error_rate == Approx(0.02));
+  CHECK(*o.max_new_errors == 50);
+  CHECK(o.umask == 027);
+  CHECK(o.rules_dir.empty());
+  CHECK(extras.lock_wait_seconds == 600);
+  // Every key of the loader is documented in the example.
+  const std::string text = test::slurp(path);
+  for (const auto& key : config_keys()) {
+    INFO(key);
+    CHECK(text.find("\n" + key + ":") != std::string::npos);
+  }
+}
