@@ -87,7 +87,8 @@ P = {
             3: [[], [], [(1, [["UJD02|JUD02"]])], [(1, [["UJD05|JUD05"]])], [(1, [["UJF32|JUF32"]])],
                 [(1, [["UJF35|JUF35"]])], [(1, [["UJF35|JUF35"], ["JFA15"]])],
                 [(2, [["JJB06K"]])], [(2, [["JXDE00|SSD0AK"]])], [(1, [["JJX00", "ZXM30"]])]],
-            2: [[(1, [["M:WBGM00"]])], [(1, [["WBGM00"]])], [(1, [["UJF35|JUF35"]])],
+            2: [[(1, [["M:WBGM00", "F:L04AB02"]])], [(1, [["WBGM00", "F:L04AB04"]])],
+                [(1, [["M:WBGM00"]])], [(1, [["UJF35|JUF35"]])],
                 [(1, [["UJD05|JUD05"]])], [(2, [["JJB06K"]])]],
             1: [[], [(1, [["UJD05|JUD05"]])], [(1, [["UJD05|JUD05"]]), (2, [["SSD0AD"]])],
                 [(2, [["R:SSD0AD"]])], [(1, [["UJF35|JUF35"]])],
@@ -499,6 +500,8 @@ class Generator:
         for alt in spec.split("|"):
             kv, _, code = alt.rpartition(":")
             kv = kv or "Q"
+            if kv not in ("D", "Q", "K", "M", "R"):
+                return kv, code  # ATC (F), special codes (S), ...: not table-checked
             k = O.Kode(0, kv, code)
             s = self.t.system_of(k)
             if s in O.PROC_SYSTEMS and self.t.loaded(s, year) and self.t.valid(s, year, code):
@@ -582,7 +585,9 @@ class Generator:
     def proc_time(self, e):
         rng = self.rng
         if e.ut is None:
-            return e.inn + dt.timedelta(minutes=rng.randint(30, 60 * 24 * 2))
+            # Same day as inn: without utDatoTid, only "not before inn" is certain (EPI-004).
+            left = 24 * 60 - 1 - (e.inn.hour * 60 + e.inn.minute)
+            return e.inn + dt.timedelta(minutes=rng.randint(0, max(left, 0)))
         span = max(int((e.ut - e.inn).total_seconds() // 60), 1)
         return e.inn + dt.timedelta(minutes=rng.randint(0, span))
 

@@ -379,6 +379,8 @@ class Checker:
 
         for tt, date, p, ks in all_proc:
             codes = tuple(k.verdi for k, _ in ks)
+            if ut is None and date.date() > inn.date():
+                raise Ambiguous("EPI-004: procedure after the inn day of an episode without utDatoTid")
             if date.date() < inn.date() or (ut is not None and date.date() > ut.date()):
                 if not ks:
                     raise Ambiguous("EPI-004 on a Prosedyre without codes")
