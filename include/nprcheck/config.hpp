@@ -2,6 +2,8 @@
 /// Configuration files: a YAML file with everything `nprcheck check` takes on the command line
 /// (the nightly job's settings). Command-line options given as well override the file.
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -10,10 +12,18 @@
 
 namespace nprcheck {
 
-/// Settings a config file may hold that CheckOptions does not.
+/// Where a key's value stands in the config file (for messages about it after loading).
+struct ConfigPosition {
+  uint32_t line = 0;  ///< 1-based
+  uint32_t column = 0;
+  std::string source_line;
+};
+
+/// Settings a config file may hold that CheckOptions does not, and where each key was.
 struct ConfigExtras {
   std::string path;                  ///< the config file as given
   unsigned lock_wait_seconds = 600;  ///< `lock_wait`: how long to wait for the history lock
+  std::map<std::string, ConfigPosition> positions;  ///< top-level key -> its value's position
 };
 
 /// How load_config() treats input globs that match no file.

@@ -154,8 +154,8 @@ class RunRecorder {
 /// RunLock of the database (run_lock.hpp) so that two runs do not interleave.
 class HistoryDb {
  public:
-  /// Opens `path`, creating it (and its schema) when `create` is true, and applies pending
-  /// migrations. Refuses a database written by a newer nprcheck (schema version above
+  /// Opens `path`, creating it (its folder and its schema) when `create` is true, and applies
+  /// pending migrations. Refuses a database written by a newer nprcheck (schema version above
   /// kHistorySchemaVersion) or a file that is not an nprcheck history.
   static Result<HistoryDb> open(const std::string& path, bool create = true);
   HistoryDb(HistoryDb&& other) noexcept;

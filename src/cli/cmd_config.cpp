@@ -41,14 +41,23 @@ exit codes: 0 valid; 2 errors (printed on stderr).
 
 )";
 
-void require_path(Diagnostics& d, const std::string& config, const std::string& path,
+// A problem with the value of `key`, at its position in the file.
+void problem(Diagnostics& d, const ConfigExtras& extras, const char* key, DiagnosticLevel level,
+             std::string message) {
+  ConfigPosition p;
+  if (auto it = extras.positions.find(key); it != extras.positions.end()) p = it->second;
+  d.add({level, extras.path, p.line, p.column, std::move(message), p.source_line});
+}
+
+void require_path(Diagnostics& d, const ConfigExtras& extras, const std::string& path,
                   const char* key, bool directory) {
   if (path.empty()) return;
   std::error_code ec;
   if (!fs::exists(path, ec)) {
-    d.error(config, 0, 0, std::string("'") + key + "': " + path + " does not exist");
+    problem(d, extras, key, DiagnosticLevel::kError,
+            std::string("'") + key + "': " + path + " does not exist");
   } else if (directory != fs::is_directory(path, ec)) {
-    d.error(config, 0, 0,
+    problem(d, extras, key, DiagnosticLevel::kError,
             std::string("'") + key + "': " + path +
                 (directory ? " is not a directory" : " is a directory, not a file"));
   }
@@ -97,26 +106,34 @@ int run_config(const std::vector<std::string>& args) {
   Diagnostics d;
   bool ok = load_config(file, options, d, &extras, how);
   if (ok) {
-    require_path(d, file, options.tables_dir, "tables", true);
-    require_path(d, file, options.rules_dir, "rules", true);
-    require_path(d, file, options.units_file, "units", false);
+    require_path(d, extras, options.tables_dir, "tables", true);
+    require_path(d, extras, options.rules_dir, "rules", true);
+    require_path(d, extras, options.units_file, "units", false);
     if (!options.waivers_file.empty()) {
-      require_path(d, file, options.waivers_file, "waivers", false);
+      require_path(d, extras, options.waivers_file, "waivers", false);
       std::error_code ec;
-      if (fs::is_regular_file(options.waivers_file, ec))
+      if (fs::is_regular_file(options.waivers_file, ec)) {
         (void)load_waivers(options.waivers_file, d);
+      }
     }
     if (!options.history_db.empty()) {
-      fs::path folder = fs::path(options.history_db).parent_path();
       std::error_code ec;
-      if (!folder.empty() && !fs::is_directory(folder, ec)) {
-        d.error(file, 0, 0, "'history': the folder " + folder.string() + " does not exist");
+      fs::path folder = fs::path(options.history_db).parent_path();
+      if (fs::exists(options.history_db, ec)) {
+        if (!fs::is_regular_file(options.history_db, ec)) {
+          problem(d, extras, "history", DiagnosticLevel::kError,
+                  "'history': " + options.history_db + " is not a file");
+        }
+      } else if (!folder.empty() && !fs::is_directory(folder, ec)) {
+        problem(d, extras, "history", DiagnosticLevel::kWarning,
+                "'history': the folder " + folder.string() +
+                    " does not exist yet; the first run creates it");
       }
     }
     if (options.out_dir.empty()) {
       d.warning(file, 0, 0, "no 'out': `nprcheck check` will need --out DIR");
     }
-    if (options.inputs.empty()) {
+    if (extras.positions.count("inputs") == 0) {
       d.warning(file, 0, 0, "no 'inputs': `nprcheck check` will need input files");
     }
   }

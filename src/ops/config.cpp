@@ -254,7 +254,16 @@ struct Loader {
       if (!it->first.IsScalar()) continue;
       const std::string key = it->first.Scalar();
       const YAML::Node v = it->second;  // a copy: it-> yields a temporary
-      if (v.IsNull()) continue;         // `key:` with no value: the default
+      {
+        YAML::Mark m = v.Mark();
+        if (m.line < 0) m = it->first.Mark();
+        ConfigPosition p;
+        p.line = m.line < 0 ? 0 : static_cast<uint32_t>(m.line) + 1;
+        p.column = m.column < 0 ? 0 : static_cast<uint32_t>(m.column) + 1;
+        p.source_line = excerpt_line(src.text(), p.line, p.column);
+        extras.positions[key] = std::move(p);
+      }
+      if (v.IsNull()) continue;  // `key:` with no value: the default
       if (key == "inputs") {
         inputs(v, o);
       } else if (key == "tables" || key == "rules" || key == "units" || key == "out" ||

@@ -211,6 +211,17 @@ Result<HistoryDb> HistoryDb::open(const std::string& path, bool create) {
   if (fs::is_directory(path, ec)) {
     return Status::invalid_input("history database " + path + " is a directory");
   }
+  if (create) {
+    // The folder of a new database is created like the report folder (0750 under umask 027).
+    fs::path folder = fs::path(path).parent_path();
+    if (!folder.empty() && !fs::exists(folder, ec)) {
+      fs::create_directories(folder, ec);
+      if (ec) {
+        return Status::io_error("cannot create the folder of history database " + path + ": " +
+                                ec.message());
+      }
+    }
+  }
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path.c_str(), &raw, flags, nullptr) != SQLITE_OK) {
