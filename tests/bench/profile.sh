@@ -14,13 +14,14 @@ DATA=${BENCH_DATA:-$ROOT/build/bench-data}
 NPRCHECK=$BUILD/src/nprcheck
 OUT=$BUILD/profile
 mkdir -p "$OUT"
+UNITS=${BENCH_UNITS:-$ROOT/testdata/units.csv}
 [[ -x $NPRCHECK ]] || { echo "profile.sh: build $NPRCHECK first (run_bench.sh)" >&2; exit 2; }
 
 if [[ ${1:-} == --callgrind ]]; then
   file=${2:?usage: profile.sh --callgrind FILE}
   rm -rf "$OUT/reports"
   valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.out" \
-    "$NPRCHECK" check --out "$OUT/reports" --units "$ROOT/testdata/units.csv" \
+    "$NPRCHECK" check --out "$OUT/reports" --units "$UNITS" \
     --format html,csv,sarif,junit --no-progress --threads 1 "$file" || true
   callgrind_annotate --inclusive=no "$OUT/callgrind.out" 2>/dev/null | head -60
   echo "full profile: callgrind_annotate $OUT/callgrind.out" >&2
@@ -29,11 +30,12 @@ fi
 
 size=${1:-100M}
 mapfile -t files < <(find "$DATA/$size" -maxdepth 1 -type f \( -name '*.xml' -o -name '*.xml.gz' \) | sort)
+[[ -f $DATA/$size/units.csv ]] && UNITS=$DATA/$size/units.csv
 (( ${#files[@]} > 0 )) || { echo "profile.sh: no extract in $DATA/$size (run run_bench.sh --size $size)" >&2; exit 2; }
 
 rm -rf "$OUT/reports"
 perf record -F 499 -o "$OUT/perf.data" -- "$NPRCHECK" check --out "$OUT/reports" \
-  --units "$ROOT/testdata/units.csv" --format html,csv,sarif,junit --no-progress "${files[@]}" \
+  --units "$UNITS" --format html,csv,sarif,junit --no-progress "${files[@]}" \
   >/dev/null 2>"$OUT/perf-record.log" || true
 perf report -i "$OUT/perf.data" --stdio --no-children --sort dso,symbol 2>/dev/null \
   | grep -v '^#' | grep -v '^$' | head -40 | tee "$OUT/flat.txt"
@@ -44,7 +46,7 @@ perf report -i "$OUT/perf.data" --stdio --no-children --sort comm,tid 2>/dev/nul
 # Call chains on the first file only (DWARF unwinding is heavy).
 rm -rf "$OUT/reports"
 perf record -F 199 --call-graph dwarf,16384 -o "$OUT/perf-dwarf.data" -- "$NPRCHECK" check \
-  --out "$OUT/reports" --units "$ROOT/testdata/units.csv" --format html,csv,sarif,junit \
+  --out "$OUT/reports" --units "$UNITS" --format html,csv,sarif,junit \
   --no-progress "${files[0]}" >/dev/null 2>>"$OUT/perf-record.log" || true
 perf report -i "$OUT/perf-dwarf.data" --stdio --children --sort symbol 2>/dev/null \
   | grep -E '^ +[0-9]' | head -40 >"$OUT/inclusive.txt"
