@@ -32,6 +32,29 @@ const std::vector<std::string> kLogLevels = {"trace", "debug", "info",     "warn
 
 bool has_glob_chars(const std::string& s) { return s.find_first_of("*?[{~") != std::string::npos; }
 
+// GLOB_BRACE expands every {a,b} group into separate patterns: 40 groups are 2^40 globs, a hang.
+constexpr size_t kMaxBraceAlternatives = 1000;
+
+/// An upper bound of the number of patterns GLOB_BRACE makes of `pattern` (capped).
+size_t brace_alternatives(const std::string& pattern) {
+  size_t total = 1;
+  std::vector<size_t> commas;  // per open group
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '\\') {
+      ++i;
+    } else if (c == '{') {
+      commas.push_back(0);
+    } else if (c == ',' && !commas.empty()) {
+      ++commas.back();
+    } else if (c == '}' && !commas.empty()) {
+      total = std::min<size_t>(total * (commas.back() + 1), kMaxBraceAlternatives + 1);
+      commas.pop_back();
+    }
+  }
+  return total;
+}
+
 // A path from the config file, made absolute against the config file's folder.
 std::string resolve(const fs::path& base, const std::string& p) {
   fs::path path(p);
@@ -117,6 +140,11 @@ struct Loader {
       std::string full = resolve(base, pattern);
       if (!has_glob_chars(pattern)) {
         files.push_back(full);  // a plain path: a missing file is reported by the check
+        continue;
+      }
+      if (brace_alternatives(full) > kMaxBraceAlternatives) {
+        fail(node, "input pattern '" + pattern + "' has too many {a,b} alternatives (at most " +
+                       std::to_string(kMaxBraceAlternatives) + " patterns)");
         continue;
       }
       glob_t g{};
