@@ -15,6 +15,7 @@
 #include "nprcheck/manifest.hpp"
 #include "nprcheck/report.hpp"
 #include "nprcheck/status.hpp"
+#include "nprcheck/waivers.hpp"
 
 struct sqlite3;
 
@@ -134,8 +135,12 @@ class RunRecorder {
   /// keeps waived/waiver_reason as given) and stores it. Call in the stable finding order, after
   /// the waivers were applied.
   Status add(Finding& f);
-  /// Stores the run's manifest (tallied: call after the counts are final), counts the resolved
-  /// findings per unit and rule, and commits. The recorder is finished afterwards.
+  /// Counts the resolved findings and returns the summary (new/persisting/resolved per unit and
+  /// rule, the previous run's figures) without committing: for the reports, which are written
+  /// before the run is committed. No add() after it. Calling it again returns the same.
+  Result<RunSummary> summarize();
+  /// Stores the run's manifest (tallied: call after the counts are final) and the counts, and
+  /// commits (summarizing first if not done). The recorder is finished afterwards.
   Result<RunSummary> commit(const RunManifest& manifest);
   /// Rolls the run back (also what the destructor does when commit() was not called).
   void abandon();
@@ -202,5 +207,13 @@ class HistoryDb {
 /// order; they get their novelty), commit(manifest).
 Result<RunSummary> record_run(HistoryDb& db, const std::string& scope, const RunManifest& manifest,
                               std::vector<Finding>& findings);
+
+/// The nightly step over a stream of findings: every finding of `source`, in order, gets the
+/// waivers applied (when `waivers` is given), is classified and stored (when `history` is given)
+/// and is written as one JSON line (finding_to_json) to `out_ndjson`. Written to
+/// `out_ndjson.tmp` and renamed over `out_ndjson` at the end, so `source` may be
+/// ndjson_source(out_ndjson) itself. Returns how many findings were written.
+Result<uint64_t> annotate_findings(const FindingSource& source, const std::string& out_ndjson,
+                                   WaiverMatcher* waivers, RunRecorder* history);
 
 }  // namespace nprcheck

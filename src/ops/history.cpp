@@ -6,6 +6,7 @@
 
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 namespace nprcheck {
@@ -371,6 +372,8 @@ struct RunRecorder::Impl {
   std::set<std::string> episode_error_rules;
   uint64_t hook_every = 0;
   void (*hook)(uint64_t) = nullptr;
+  bool summarized = false;  // counts final: no more add()
+  RunSummary summary;
 
   void flush_episode() {
     if (episode_error) {
@@ -461,6 +464,7 @@ Result<RunRecorder> HistoryDb::begin_run(const std::string& scope, const std::st
 Status RunRecorder::add(Finding& f) {
   if (!impl_ || !impl_->open) return Status::usage("history: the run is not being recorded");
   Impl& r = *impl_;
+  if (r.summarized) return Status::usage("history: add() after summarize()");
   const std::string fp = fingerprint(f);
 
   r.count_occurrences.bind(1, r.run_id).bind(2, fp);
@@ -548,9 +552,10 @@ Status RunRecorder::add(Finding& f) {
   return Status::ok();
 }
 
-Result<RunSummary> RunRecorder::commit(const RunManifest& manifest) {
+Result<RunSummary> RunRecorder::summarize() {
   if (!impl_ || !impl_->open) return Status::usage("history: the run is not being recorded");
   Impl& r = *impl_;
+  if (r.summarized) return r.summary;
   r.flush_episode();
   sqlite3* db = r.db;
   auto fail = [&](Status s) {
@@ -577,6 +582,34 @@ Result<RunSummary> RunRecorder::commit(const RunManifest& manifest) {
     if (rc != SQLITE_DONE) return fail(db_error(db, "history: cannot count resolved findings"));
   }
 
+  RunSummary& summary = r.summary;
+  summary.run_id = r.run_id;
+  summary.scope = r.scope;
+  summary.previous_run_id = r.prev_id;
+  summary.previous_started = r.prev_started;
+  summary.total = r.total.change;
+  for (const auto& [id, t] : r.units) summary.per_unit[id] = t.change;
+  for (const auto& [id, t] : r.rules) summary.per_rule[id] = t.change;
+  if (r.prev_id) {
+    auto prev = load_previous(db, *r.prev_id);
+    if (!prev) return fail(prev.status());
+    summary.previous = std::move(*prev);
+  }
+  r.summarized = true;
+  return summary;
+}
+
+Result<RunSummary> RunRecorder::commit(const RunManifest& manifest) {
+  auto summarized = summarize();
+  if (!summarized) return summarized.status();
+  Impl& r = *impl_;
+  sqlite3* db = r.db;
+  auto fail = [&](Status s) {
+    r.rollback();
+    return s;
+  };
+  RunSummary& summary = r.summary;
+
   // Every unit and rule of the run, with its episodes from the manifest.
   for (const auto& [id, uc] : manifest.per_unit) {
     Impl::Tally& t = r.units[id];
@@ -585,18 +618,6 @@ Result<RunSummary> RunRecorder::commit(const RunManifest& manifest) {
   for (const auto& rule : manifest.rules) r.rules[rule.id];
   uint64_t episodes_with_error = 0;
   for (const auto& [id, t] : r.units) episodes_with_error += t.episodes_with_error;
-
-  RunSummary summary;
-  summary.run_id = r.run_id;
-  summary.scope = r.scope;
-  summary.previous_run_id = r.prev_id;
-  summary.previous_started = r.prev_started;
-  summary.total = r.total.change;
-  if (r.prev_id) {
-    auto prev = load_previous(db, *r.prev_id);
-    if (!prev) return fail(prev.status());
-    summary.previous = std::move(*prev);
-  }
 
   Stmt units(db,
              "INSERT INTO unit_counts (run_id, unit, unit_name, episodes, episodes_with_error, "
@@ -662,7 +683,7 @@ Result<RunSummary> RunRecorder::commit(const RunManifest& manifest) {
   r.insert_finding = Stmt();
   if (Status s = exec(db, "COMMIT", "history: cannot commit the run"); !s) return fail(s);
   r.open = false;
-  return summary;
+  return std::move(summary);
 }
 
 Result<RunSummary> record_run(HistoryDb& db, const std::string& scope, const RunManifest& manifest,
@@ -673,6 +694,40 @@ Result<RunSummary> record_run(HistoryDb& db, const std::string& scope, const Run
     if (Status s = rec->add(f); !s) return s;
   }
   return rec->commit(manifest);
+}
+
+Result<uint64_t> annotate_findings(const FindingSource& source, const std::string& out_ndjson,
+                                   WaiverMatcher* waivers, RunRecorder* history) {
+  const std::string tmp = out_ndjson + ".tmp";
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  if (!out) return Status::io_error(tmp + ": cannot write");
+  uint64_t n = 0;
+  Status failed;
+  Status s = source([&](const Finding& in) {
+    if (!failed.is_ok()) return;
+    Finding f = in;
+    if (waivers != nullptr) waivers->apply(f);
+    if (history != nullptr) {
+      if (Status a = history->add(f); !a) {
+        failed = a;
+        return;
+      }
+    }
+    out << finding_to_json(f) << '\n';
+    ++n;
+  });
+  out.close();
+  if (!s.is_ok() || !failed.is_ok() || !out) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    if (!s.is_ok()) return s;
+    if (!failed.is_ok()) return failed;
+    return Status::io_error(tmp + ": write failed (disk full?)");
+  }
+  std::error_code ec;
+  fs::rename(tmp, out_ndjson, ec);
+  if (ec) return Status::io_error(out_ndjson + ": cannot move into place: " + ec.message());
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------

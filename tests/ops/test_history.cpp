@@ -430,3 +430,66 @@ TEST_CASE("history: many findings with one fingerprint are told apart by occurre
   CHECK(s3->total.resolved == 5);
   CHECK(c[0].nights == 3);
 }
+
+TEST_CASE("history: the nightly step rewrites findings.ndjson with waivers and status",
+          "[history]") {
+  test::TempDir dir;
+  const std::string ndjson = dir.file("findings.ndjson");
+  auto db = HistoryDb::open(dir.file("h.sqlite"));
+  REQUIRE(db);
+  std::vector<Waiver> waivers(1);
+  waivers[0].rule = "BV-001";
+  waivers[0].episode = "E-3";
+  waivers[0].reason = "Avklart";
+  waivers[0].who = "kari";
+  waivers[0].until = *parse_date_time("2025-02-01");
+
+  auto night = [&](std::vector<Finding> findings, const char* started) {
+    REQUIRE(write_ndjson(ndjson, vector_source(findings)));
+    WaiverMatcher matcher(waivers, *parse_date_time(std::string(started).substr(0, 10)));
+    auto rec = db->begin_run("all", started);
+    REQUIRE(rec);
+    auto n = annotate_findings(ndjson_source(ndjson), ndjson, &matcher, &*rec);
+    REQUIRE(n);
+    CHECK(*n == findings.size());
+    auto early = rec->summarize();  // for the reports, before the commit
+    REQUIRE(early);
+    Finding late;
+    CHECK_FALSE(rec->add(late));  // counts are final
+    auto done = rec->commit(manifest(started));
+    REQUIRE(done);
+    CHECK(done->total.new_findings == early->total.new_findings);
+    CHECK(done->total.resolved == early->total.resolved);
+    CHECK(matcher.report().outcomes[0].state == WaiverState::kApplied);
+    return *done;
+  };
+  night(night1(), "2025-01-06T02:00:00");
+  RunSummary s2 = night(night2(), "2025-01-07T02:00:00");
+  CHECK(s2.total.new_findings == 2);
+  CHECK(s2.total.persisting == 2);  // E-4, E-1 (E-3's persists, but is waived)
+  CHECK(s2.total.resolved == 1);    // E-2 with A010 (E-3's were waived the night before)
+  CHECK_FALSE(std::filesystem::exists(ndjson + ".tmp"));
+
+  std::vector<Finding> back;
+  REQUIRE(ndjson_source(ndjson)([&](const Finding& f) { back.push_back(f); }));
+  REQUIRE(back.size() == 5);
+  CHECK(back[0].rule_id == "KODE-002");
+  CHECK(back[0].novelty == Finding::Novelty::kPersisting);
+  CHECK(back[0].first_seen == "2025-01-06");
+  CHECK(back[0].nights == 2);
+  CHECK(back[3].rule_id == "BV-001");
+  CHECK(back[3].waived);
+  CHECK(back[3].waiver_reason == "Avklart (kari, til 2025-02-01)");
+  CHECK(back[4].novelty == Finding::Novelty::kNew);
+
+  // Only the waivers, no history: status stays unknown.
+  REQUIRE(write_ndjson(ndjson, vector_source(night1())));
+  WaiverMatcher matcher(waivers, *parse_date_time("2025-01-08"));
+  auto n = annotate_findings(ndjson_source(ndjson), ndjson, &matcher, nullptr);
+  REQUIRE(n);
+  back.clear();
+  REQUIRE(ndjson_source(ndjson)([&](const Finding& f) { back.push_back(f); }));
+  CHECK(back[0].novelty == Finding::Novelty::kUnknown);
+  CHECK(back[2].waived);
+  CHECK(back[3].waived);
+}

@@ -52,7 +52,11 @@ TEST_CASE("logging: JSON lines in the log file", "[logging]") {
 
 TEST_CASE("logging: text lines and the level", "[logging]") {
   test::TempDir dir;
-  REQUIRE(setup_logging("debug", "text", dir.file("a.log")));
+  LoggingOptions o;
+  o.level = "debug";
+  o.log_file = dir.file("a.log");
+  o.to_stderr = false;
+  REQUIRE(setup_logging(o));
   spdlog::debug("debug line");
   spdlog::trace("trace line");
   shutdown_logging();
