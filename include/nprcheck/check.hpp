@@ -41,6 +41,7 @@ struct CheckOptions {
   std::string log_format = "text";  ///< text | json
   std::string log_level = "info";
   unsigned umask = 027;     ///< output files are created 0640 by default
+  unsigned lock_wait_seconds = 600;  ///< how long to wait for another run's history lock
   unsigned threads = 0;     ///< 0: all cores
   bool progress = true;     ///< progress on stderr when it is a terminal
 };
