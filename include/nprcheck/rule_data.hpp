@@ -9,11 +9,18 @@
 ///   A line `@<mapping>.<column>` includes every value of that column of a mapping.
 /// - `<name>.csv`: a mapping table, `;`-separated, with a header row naming the columns
 ///   (`ncsp;zxm;ncrp`). `lookup(name, [k1, ..., kn])` matches the first n columns and returns
-///   column n+1.
+///   column n+1. A value may not contain `;`; surrounding spaces are trimmed; empty lines and `#`
+///   lines are skipped. Every row must have as many values as the header has columns.
+/// Names are the file names without extension; a set and a mapping may not share a name.
 
+#include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "nprcheck/diagnostic.hpp"
@@ -22,8 +29,79 @@
 
 namespace nprcheck {
 
-class CodeSet;
-class Mapping;
+/// Hash for string keys that looks std::string_view up without allocating.
+struct RuleDataHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+/// A named code set (`<name>.set`): exact codes, prefixes (`KE*`) and category ranges
+/// (`C60-C63`), each unqualified or qualified by a code system (`ICD10:C60-C63`).
+class CodeSet {
+ public:
+  /// Membership of a code: qualified entries of its system and unqualified entries match.
+  [[nodiscard]] bool contains(const Kode& kode) const { return contains(kode.system, kode.verdi); }
+  /// Membership of a code value of `system`: entries qualified by `system` and unqualified ones.
+  [[nodiscard]] bool contains(KodeSystem system, std::string_view verdi) const;
+  /// Membership of a plain string: unqualified entries only.
+  [[nodiscard]] bool contains(std::string_view verdi) const;
+  [[nodiscard]] const std::string& name() const { return name_; }
+  /// Number of entries (exact codes + patterns), for `nprcheck rules` listings.
+  [[nodiscard]] size_t size() const;
+
+  /// Adds an entry as written in a set file (`C61`, `KE*`, `C60-C63`, `NCSP:KE*`); false with
+  /// `error` set when malformed.
+  bool add_entry(std::string_view entry, std::string& error);
+  /// Adds an exact, unqualified code (`@mapping.column` includes).
+  void add_code(std::string_view verdi);
+  explicit CodeSet(std::string name = {}) : name_(std::move(name)) {}
+
+ private:
+  /// Index 0: unqualified entries; 1 + KodeSystem: entries qualified by that system.
+  static constexpr size_t kGroups = 6;
+  struct Pattern {
+    std::string lo;  ///< prefix (`KE`), or the lower bound of a range
+    std::string hi;  ///< empty for a prefix; the upper bound of a range
+  };
+  struct Group {
+    std::unordered_set<std::string, RuleDataHash, std::equal_to<>> exact;
+    std::vector<Pattern> by_letter[128];  ///< patterns by their first (ASCII) character
+    std::vector<Pattern> other;           ///< patterns starting with a non-ASCII byte or empty
+  };
+  [[nodiscard]] static bool group_contains(const Group& g, std::string_view verdi);
+  std::string name_;
+  std::unique_ptr<Group> groups_[kGroups];
+  size_t size_ = 0;
+};
+
+/// A named mapping table (`<name>.csv`): a header row of column names and rows of values.
+class Mapping {
+ public:
+  explicit Mapping(std::string name, std::vector<std::string> columns);
+  [[nodiscard]] const std::string& name() const { return name_; }
+  [[nodiscard]] const std::vector<std::string>& columns() const { return columns_; }
+  [[nodiscard]] size_t rows() const { return rows_.size(); }
+  /// Value of `column` in `row`.
+  [[nodiscard]] const std::string& at(size_t row, size_t column) const {
+    return rows_[row][column];
+  }
+  /// Index of a column by name, or -1.
+  [[nodiscard]] int column_index(std::string_view name) const;
+  /// Column keys.size() of the first row whose first keys.size() columns equal `keys`; "" if
+  /// none (also when keys is empty or not shorter than the number of columns). No allocation.
+  [[nodiscard]] std::string_view lookup(std::span<const std::string_view> keys) const;
+  /// Appends a row (must have columns().size() values); rebuilds nothing: call index() after.
+  void add_row(std::vector<std::string> row);
+  /// Builds the look-up index (after the last add_row()).
+  void index();
+
+ private:
+  std::string name_;
+  std::vector<std::string> columns_;
+  std::vector<std::vector<std::string>> rows_;
+  /// By key width n (1..columns-1): hash of the first n values -> rows in order.
+  std::vector<std::unordered_multimap<uint64_t, uint32_t>> index_;
+};
 
 /// All sets and mappings of a rule directory, loaded once and shared by every rule.
 class RuleData {
@@ -36,13 +114,19 @@ class RuleData {
   /// Loads every `*.set` and `*.csv` under `dir` (missing dir = no data). Errors name file:line.
   static Result<RuleData> load(const std::filesystem::path& dir, Diagnostics& diagnostics);
 
+  /// The set `name` (file name without `.set`), or nullptr.
   [[nodiscard]] const CodeSet* find_set(std::string_view name) const;
+  /// The mapping `name` (file name without `.csv`), or nullptr.
   [[nodiscard]] const Mapping* find_mapping(std::string_view name) const;
   /// All names, for "did you mean" suggestions.
   [[nodiscard]] std::vector<std::string> set_names() const;
   [[nodiscard]] std::vector<std::string> mapping_names() const;
   /// The files read, in path order (for the rule-set hash).
   [[nodiscard]] const std::vector<std::filesystem::path>& files() const;
+
+  /// Adds a set or mapping built in code (tests); replaces one of the same name.
+  void add_set(CodeSet set);
+  void add_mapping(Mapping mapping);
 
  private:
   struct Impl;
