@@ -86,7 +86,8 @@ for t in "${targets[@]}"; do
   log="$build/logs/$t-$(date +%Y%m%dT%H%M%S).log"
   echo "== fuzz_$t for ${secs}s (log: $log)"
   rc=0
-  nice -n "$nice_level" "$build/tests/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=20 \
+  UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
+    nice -n "$nice_level" "$build/tests/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=20 \
     -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=262144 "${dict[@]}" \
     -artifact_prefix="$build/artifacts/$t-" -print_final_stats=1 \
     "$corpus" "$build/seeds/$t" >"$log" 2>&1 || rc=$?
