@@ -19,10 +19,9 @@ struct ConfigPosition {
   std::string source_line;
 };
 
-/// Settings a config file may hold that CheckOptions does not, and where each key was.
+/// What load_config() knows besides the CheckOptions: the file, and where each key was.
 struct ConfigExtras {
-  std::string path;                  ///< the config file as given
-  unsigned lock_wait_seconds = 600;  ///< `lock_wait`: how long to wait for the history lock
+  std::string path;                                 ///< the config file as given
   std::map<std::string, ConfigPosition> positions;  ///< top-level key -> its value's position
 };
 
@@ -51,7 +50,7 @@ std::string find_config_arg(const std::vector<std::string>& args);
 
 /// The effective settings as YAML in the config file's own key names (what `nprcheck config
 /// check` prints); loading the text again gives the same CheckOptions.
-std::string effective_config_yaml(const CheckOptions& options, const ConfigExtras& extras = {});
+std::string effective_config_yaml(const CheckOptions& options);
 
 /// Every top-level key a config file may have (for documentation and suggestions).
 const std::vector<std::string>& config_keys();

@@ -4,6 +4,7 @@
 /// compared with the previous run of the same scope.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -215,5 +216,51 @@ Result<RunSummary> record_run(HistoryDb& db, const std::string& scope, const Run
 /// ndjson_source(out_ndjson) itself. Returns how many findings were written.
 Result<uint64_t> annotate_findings(const FindingSource& source, const std::string& out_ndjson,
                                    WaiverMatcher* waivers, RunRecorder* history);
+
+/// Everything a check run does with the history, the waivers and the run lock, in three calls:
+/// start() before the inputs are read, annotate() once findings.ndjson is complete (before the
+/// tally and the reports), finish() after the reports were moved into place. Without
+/// `history_db` and `waivers_file` in the options every call does nothing.
+class NightlyRun {
+ public:
+  /// Takes the history lock `<history>.lock` (waiting up to options.lock_wait_seconds;
+  /// `should_stop` ends the wait early), opens the history (creating and migrating it) and
+  /// loads the waivers file. Every problem (lock held, newer database, errors in the waivers
+  /// file) is an error in `diagnostics` and a failed Status: the run must stop with exit 2.
+  static Result<NightlyRun> start(const CheckOptions& options, Diagnostics& diagnostics,
+                                  const std::function<bool()>& should_stop = {});
+  NightlyRun(NightlyRun&&) noexcept;
+  NightlyRun& operator=(NightlyRun&&) noexcept;
+  ~NightlyRun();  ///< rolls an unfinished run back, releases the lock
+
+  /// History or waivers are in use.
+  [[nodiscard]] bool active() const;
+
+  /// Rewrites `ndjson` in place: waivers applied (waived, waiver_reason), and with a history
+  /// each finding classified and stored (status, first_seen, nights) in the still uncommitted
+  /// run. With waivers, writes `stage_dir/waivers.json` and reports expired and unmatched
+  /// waivers as warnings. `started` is the run's start (ISO 8601): its date is "today" for the
+  /// waivers and first_seen.
+  Status annotate(const std::string& ndjson, const std::string& stage_dir,
+                  const std::string& started, Diagnostics& diagnostics);
+
+  /// The history's summary after annotate() (new/persisting/resolved per unit and rule, the
+  /// previous run's figures for summary.json), or nullptr without a history.
+  [[nodiscard]] const RunSummary* summary() const;
+  /// New error findings (not waived) since the previous run of the scope; 0 without history.
+  [[nodiscard]] uint64_t new_errors() const;
+  /// What became of the waivers (empty without waivers).
+  [[nodiscard]] const WaiverReport& waiver_report() const;
+
+  /// Commits the run to the history with its final (tallied) manifest when `record`, else rolls
+  /// it back (a run with input errors should not become the baseline of the next night); then
+  /// releases the lock.
+  Status finish(const RunManifest& manifest, bool record);
+
+ private:
+  struct Impl;
+  explicit NightlyRun(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace nprcheck

@@ -144,7 +144,7 @@ int run_config(const std::vector<std::string>& args) {
   }
   std::cout << "# effective settings of " << file << "\n"
             << "# history scope: " << scope_key(options) << "\n"
-            << effective_config_yaml(options, extras);
+            << effective_config_yaml(options);
   std::fprintf(stderr, "nprcheck config check: %s is valid\n", file.c_str());
   return kExitOk;
 }

@@ -344,7 +344,7 @@ struct Loader {
       } else if (key == "lock_wait") {
         auto n = ops_detail::get_uint(src, v, key, 24 * 3600, d);
         if (n) {
-          extras.lock_wait_seconds = static_cast<unsigned>(*n);
+          o.lock_wait_seconds = static_cast<unsigned>(*n);
         } else {
           ok = false;
         }
@@ -439,7 +439,7 @@ std::string new_year_tables_warning(const std::vector<ManifestTable>& tables,
          y + " tables (docs/operations.md, 'New year').";
 }
 
-std::string effective_config_yaml(const CheckOptions& o, const ConfigExtras& extras) {
+std::string effective_config_yaml(const CheckOptions& o) {
   YAML::Emitter e;
   e << YAML::BeginMap;
   e << YAML::Key << "inputs" << YAML::Value << YAML::BeginSeq;
@@ -482,7 +482,7 @@ std::string effective_config_yaml(const CheckOptions& o, const ConfigExtras& ext
   e << YAML::Key << "threads" << YAML::Value << o.threads;
   if (o.threads == 0) e << YAML::Comment("all cores");
   e << YAML::Key << "progress" << YAML::Value << o.progress;
-  e << YAML::Key << "lock_wait" << YAML::Value << extras.lock_wait_seconds;
+  e << YAML::Key << "lock_wait" << YAML::Value << o.lock_wait_seconds;
   e << YAML::Key << "filters" << YAML::Value;
   if (o.unit.empty() && o.rule_glob.empty() && !o.from && !o.to && o.episode_id.empty()) {
     e << YAML::Flow;  // `filters: {}`
