@@ -86,7 +86,7 @@ struct Loader {
       std::string list;
       for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
       std::string near = ops_detail::closest(*s, allowed);
-      fail(n, "'" + key + "' must be one of " + list + ", not '" + *s + "'" +
+      fail(n, "'" + key + "' must be one of " + list + ", not " + ops_detail::node_kind(n) +
                   (near.empty() ? "" : "; did you mean '" + near + "'?"));
       return std::nullopt;
     }
@@ -196,8 +196,8 @@ struct Loader {
       if (text.empty() || end != text.c_str() + text.size() || v < 0 || v > 100) {
         fail(n,
              "'max_error_rate' must be a fraction 0..1 (0.05) or a percentage 0..100% (5%), "
-             "not '" +
-                 n.Scalar() + "'");
+             "not " +
+                 ops_detail::node_kind(n));
         return;
       }
       o.max_error_rate = v / 100.0;
@@ -209,7 +209,8 @@ struct Loader {
       return;
     }
     if (*v < 0 || *v > 1) {
-      fail(n, "'max_error_rate' must be a fraction between 0 and 1 (0.05 = 5%), not " + n.Scalar());
+      fail(n, "'max_error_rate' must be a fraction between 0 and 1 (0.05 = 5%), not " +
+                  ops_detail::node_kind(n));
       return;
     }
     o.max_error_rate = *v;
@@ -226,8 +227,8 @@ struct Loader {
                 digits.find_first_not_of("01234567") == std::string::npos;
     unsigned v = good ? static_cast<unsigned>(std::stoul(digits, nullptr, 8)) : 01000;
     if (!good || v > 0777) {
-      fail(n,
-           "'umask' must be octal digits (0-7) no larger than 777, like \"027\", not '" + s + "'");
+      fail(n, "'umask' must be octal digits (0-7) no larger than 777, like \"027\", not " +
+                  ops_detail::node_kind(n));
       return;
     }
     if ((v & 0600) != 0) {

@@ -19,6 +19,25 @@ uint32_t to_pos(int v) { return v < 0 ? 0 : static_cast<uint32_t>(v) + 1; }
 
 }  // namespace
 
+size_t first_invalid_utf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0) return i;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 0 || i + len > text.size() || c == 0xC0 || c == 0xC1 || c > 0xF4) return i;
+    for (size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
 void YamlSource::error(Diagnostics& d, const YAML::Node& at, const std::string& message) const {
   error_at(d, at.IsDefined() ? at.Mark() : YAML::Mark::null_mark(), message);
 }
@@ -48,6 +67,21 @@ std::optional<std::string> read_text_file(const std::string& path, Diagnostics& 
   }
   std::string text = ss.str();
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // UTF-8 BOM
+  if (size_t bad = first_invalid_utf8(text); bad != std::string::npos) {
+    // Binary data, or a file saved as Windows-1252: say so instead of parsing garbage.
+    uint32_t line = 1, col = 1;
+    for (size_t i = 0; i < bad; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+    d.error(path, line, col,
+            "not a UTF-8 text file (a NUL byte or invalid UTF-8 here); save it as UTF-8");
+    return std::nullopt;
+  }
   return text;
 }
 
@@ -134,7 +168,16 @@ std::string node_kind(const YAML::Node& n) {
   if (!n.IsDefined() || n.IsNull()) return "empty";
   if (n.IsSequence()) return "a list";
   if (n.IsMap()) return "a map";
-  return "'" + n.Scalar() + "'";
+  const std::string& v = n.Scalar();
+  if (v.size() <= 60) return "'" + v + "'";
+  std::string clipped = v.substr(0, 57);
+  while (!clipped.empty() && (static_cast<unsigned char>(clipped.back()) & 0xC0) == 0x80) {
+    clipped.pop_back();  // do not cut a UTF-8 sequence in half
+  }
+  if (!clipped.empty() && (static_cast<unsigned char>(clipped.back()) & 0x80) != 0) {
+    clipped.pop_back();
+  }
+  return "'" + clipped + "...'";
 }
 
 std::optional<std::string> get_string(const YamlSource& src, const YAML::Node& n,
@@ -156,7 +199,7 @@ std::optional<uint64_t> get_uint(const YamlSource& src, const YAML::Node& n, con
   uint64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || end != s.data() + s.size() || s[0] == '-' || s[0] == '+') {
-    src.error(d, n, "'" + key + "' must be a whole number >= 0, not '" + s + "'");
+    src.error(d, n, "'" + key + "' must be a whole number >= 0, not " + node_kind(n));
     return std::nullopt;
   }
   if (v > max) {
@@ -177,7 +220,7 @@ std::optional<double> get_double(const YamlSource& src, const YAML::Node& n, con
   errno = 0;
   double v = std::strtod(s.c_str(), &end);
   if (s.empty() || end != s.c_str() + s.size() || errno != 0 || !std::isfinite(v)) {
-    src.error(d, n, "'" + key + "' must be a number (like 0.05), not '" + s + "'");
+    src.error(d, n, "'" + key + "' must be a number (like 0.05), not " + node_kind(n));
     return std::nullopt;
   }
   return v;

@@ -34,7 +34,11 @@ class YamlSource {
   std::string text_;
 };
 
-/// Reads a whole file; nullopt (and an error naming the file) when it cannot be read.
+/// Offset of the first NUL byte or invalid UTF-8 sequence in `text`, or npos.
+size_t first_invalid_utf8(std::string_view text);
+
+/// Reads a whole file (a UTF-8 BOM is dropped); nullopt (and an error naming the file) when it
+/// cannot be read or is not UTF-8 text.
 std::optional<std::string> read_text_file(const std::string& path, Diagnostics& d);
 
 /// Parses `src`'s text; an undefined node (and an error at the parser's position) on a syntax
@@ -50,7 +54,7 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 bool check_keys(const YamlSource& src, const YAML::Node& map, const std::vector<std::string>& known,
                 const std::string& where, Diagnostics& d);
 
-/// A short description of a node's kind for type errors: "a list", "a map", "empty".
+/// A short description of a node for type errors: "a list", "a map", "empty", 'value' (clipped).
 std::string node_kind(const YAML::Node& n);
 
 /// The scalar as text; error "KEY must be a string" when it is not a scalar.

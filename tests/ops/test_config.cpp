@@ -329,3 +329,31 @@ TEST_CASE("config: docs/nightly.example.yaml is a valid config", "[config][docs]
     CHECK(text.find("\n" + key + ":") != std::string::npos);
   }
 }
+
+TEST_CASE("config: a file that is not UTF-8 text is refused at the first bad byte", "[config]") {
+  test::TempDir dir;
+  test::write_file(dir.path() / "latin1.yaml", "out: reports\nunits: /srv/enhet\xE6r.csv\n");
+  test::write_file(dir.path() / "binary.yaml", std::string("out: r\n\0\x01\x02", 10));
+  CheckOptions o;
+  Diagnostics d;
+  CHECK_FALSE(load_config(dir.file("latin1.yaml"), o, d));
+  REQUIRE(d.error_count() == 1);
+  CHECK(d.all()[0].line == 2);
+  CHECK(d.all()[0].column == 18);
+  CHECK_THAT(d.all()[0].message, Catch::Contains("not a UTF-8 text file"));
+  Diagnostics d2;
+  CHECK_FALSE(load_config(dir.file("binary.yaml"), o, d2));
+  REQUIRE(d2.error_count() == 1);
+  CHECK(d2.all()[0].line == 2);
+  CHECK(d2.all()[0].column == 1);
+}
+
+TEST_CASE("config: a long wrong value is clipped in the message", "[config]") {
+  test::TempDir dir;
+  test::write_file(dir.path() / "c.yaml", "threads: " + std::string(500, 'x') + "\n");
+  CheckOptions o;
+  Diagnostics d;
+  CHECK_FALSE(load_config(dir.file("c.yaml"), o, d));
+  REQUIRE(d.error_count() == 1);
+  CHECK(d.all()[0].message.size() < 200);
+}

@@ -251,3 +251,17 @@ TEST_CASE("waivers: an expired waiver and its replacement", "[waivers]") {
   CHECK_THAT(findings[0].waiver_reason, Catch::Contains("til 2017-09-30"));
   CHECK(std::string(waiver_state_name(WaiverState::kExpiredRuleVersion)) == "expired-rule-version");
 }
+
+TEST_CASE("waivers: a file saved as Windows-1252 is refused with its position", "[waivers]") {
+  test::TempDir dir;
+  test::write_file(dir.path() / "w.yaml",
+                   "- rule: KODE-001\n  episode: E-17-000042\n  reason: Bekreftet av "
+                   "overlege p\xE5 telefon\n  who: kari\n  until: 2017-06-30\n");
+  Diagnostics d;
+  auto w = load_waivers(dir.file("w.yaml"), d);
+  REQUIRE_FALSE(w);
+  REQUIRE(d.error_count() == 1);
+  CHECK(d.all()[0].line == 3);
+  CHECK(d.all()[0].column == 34);
+  CHECK_THAT(d.all()[0].message, Catch::Contains("save it as UTF-8"));
+}
