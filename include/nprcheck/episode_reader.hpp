@@ -14,7 +14,7 @@ namespace nprcheck {
 
 /// Limits that keep memory bounded whatever the input.
 struct ReaderLimits {
-  size_t max_chunk_bytes = 64u << 20;      ///< one Objektholder may be at most this large
+  size_t max_chunk_bytes = 64u << 20;            ///< one Objektholder may be at most this large
   uint64_t max_uncompressed_bytes = 1ull << 40;  ///< refuse gzip input that inflates beyond this
 };
 
@@ -45,6 +45,8 @@ class EpisodeReader {
   [[nodiscard]] virtual uint64_t file_bytes_read() const = 0;
   /// Episodes handed out so far.
   [[nodiscard]] virtual uint64_t episodes_read() const = 0;
+  /// The largest the reader's text buffer has been (bytes): bounded by the largest Objektholder.
+  [[nodiscard]] virtual size_t peak_buffer_bytes() const = 0;
 };
 
 /// Reads a whole file into memory (tests, `explain`): all episodes, or the failure.
