@@ -170,7 +170,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
     size_t i1 = i0;
     while (i1 < limit && buf_[i1] != '\n') ++i1;
     std::string_view text(buf_.data() + i0, i1 - i0);
-    return excerpt_line(text, 1, static_cast<uint32_t>(at - from + 1));
+    return reader::sanitize_utf8(excerpt_line(text, 1, static_cast<uint32_t>(at - from + 1)));
   }
 
   void report(const Pos& p, std::string message, bool with_excerpt = true) {
@@ -491,7 +491,11 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
         } else if (c == '&') {
           begin_ref(St::kText);
         } else if (stack_.empty() && !is_xml_space(c)) {
-          if (!root_seen_) {
+          if (c == 0xEF && buf_.compare(pos_, 3, "\xEF\xBB\xBF") == 0) {
+            fatal_here(root_seen_ ? "a byte order mark after the end of the root element"
+                                  : "a byte order mark that is not the first thing in the file "
+                                    "(a second one, or one after white space)");
+          } else if (!root_seen_) {
             fatal_here(pos_ == 0 && base_ == 0
                            ? "not an XML file: it does not start with '<' (no NPR-melding)"
                            : "text before the root element (no NPR-melding)");
@@ -940,7 +944,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
   std::string attribute(std::string_view local_wanted) const {
     for (const auto& a : raw_attrs_) {
       if (reader::local_name(a.qname) == local_wanted && a.qname.substr(0, 6) != "xmlns:") {
-        return reader::attribute_value(a.raw_value);
+        return reader::sanitize_utf8(reader::attribute_value(a.raw_value));
       }
     }
     return {};

@@ -226,6 +226,45 @@ std::string attribute_value(std::string_view raw) {
   return out;
 }
 
+std::string sanitize_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  const char* kReplacement = "\xEF\xBF\xBD";
+  size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (c < 0x20 && c != '\t') {
+        out += kReplacement;
+      } else {
+        out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    size_t need = c >= 0xC2 && c <= 0xDF   ? 1
+                  : c >= 0xE0 && c <= 0xEF ? 2
+                  : c >= 0xF0 && c <= 0xF4 ? 3
+                                           : 0;
+    uint32_t cp = need == 1 ? c & 0x1Fu : need == 2 ? c & 0x0Fu : c & 0x07u;
+    size_t k = 1;
+    while (need > 0 && k <= need && i + k < text.size() &&
+           (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
+      ++k;
+    }
+    uint32_t min = need == 1 ? 0x80 : need == 2 ? 0x800 : 0x10000;
+    if (need == 0 || k != need + 1 || cp < min || !is_xml_char(cp)) {
+      out += kReplacement;
+      i += need == 0 ? 1 : k;
+      continue;
+    }
+    out.append(text.substr(i, k));
+    i += k;
+  }
+  return out;
+}
+
 std::string quote_value(std::string_view value, size_t max_len) {
   std::string out = "\"";
   if (value.size() <= max_len) {

@@ -58,6 +58,10 @@ std::string attribute_value(std::string_view raw);
 /// Checks the body of a reference (between `&` and `;`): nullopt if fine, else what is wrong.
 std::optional<std::string> check_reference(std::string_view body);
 
+/// Replaces invalid UTF-8 and control characters (other than tab) by U+FFFD, so that text from
+/// a broken file can be shown and written to JSON safely.
+std::string sanitize_utf8(std::string_view text);
+
 /// `"value"`, clipped to a readable length (without cutting a UTF-8 sequence).
 std::string quote_value(std::string_view value, size_t max_len = 48);
 

@@ -348,3 +348,48 @@ TEST_CASE("too many errors: the file is given up") {
   CHECK(errors.back().message == "too many errors (100): the rest of the file is not read");
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("text from a broken file is shown as valid UTF-8 (no NUL, no stray bytes)") {
+  auto dir = temp_dir("sanitize");
+  std::string xml = slurp(fixture("bare.xml"));
+  xml.replace(xml.find("Gastroenterologi"), 16, std::string("Gastro\0\xC3(\xFF", 10));
+  write_file(dir / "dirty.xml", xml);
+  auto r = read_file((dir / "dirty.xml").string());
+  INFO(r.rendered());
+  CHECK_FALSE(r.complete);
+  auto errors = r.errors();
+  REQUIRE(errors.size() == 2);  // the NUL; one invalid UTF-8 error for the line
+  CHECK(errors[0].message == "NUL byte: not allowed in XML");
+  CHECK(errors[0].line == 8);
+  const std::string fffd = "\xEF\xBF\xBD";
+  CHECK(errors[0].source_line == "    <Enhet enhetID=\"2\" reshID=\"4210\" enhetLokal=\"Gastro" +
+                                     fffd + fffd + "(" + fffd + "\"/>");
+  // The Enhet is kept (it is outside any Objektholder), with its text made safe.
+  REQUIRE(r.melding->enheter.size() == 3);
+  CHECK(r.melding->enheter[1].enhet_lokal == "Gastro" + fffd + fffd + "(" + fffd);
+  CHECK(r.episodes.size() == 3);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a byte order mark anywhere but at the start is an error") {
+  auto dir = temp_dir("bom");
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string xml = slurp(fixture("bare.xml"));
+  write_file(dir / "bom-once.xml", bom + xml);
+  write_file(dir / "bom-twice.xml", bom + bom + xml);
+  write_file(dir / "bom-late.xml", "\n\n" + bom + xml);
+  auto once = read_file((dir / "bom-once.xml").string());
+  CHECK(once.complete);
+  CHECK(once.episodes.size() == 3);
+  CHECK(once.episodes[0].location.line == 12);
+  for (const char* name : {"bom-twice.xml", "bom-late.xml"}) {
+    auto r = read_file((dir / name).string());
+    INFO(r.rendered());
+    CHECK_FALSE(r.complete);
+    REQUIRE(r.errors().size() == 1);
+    CHECK(r.errors()[0].message ==
+          "a byte order mark that is not the first thing in the file (a second one, or one "
+          "after white space)");
+  }
+  std::filesystem::remove_all(dir);
+}
