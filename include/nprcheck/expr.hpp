@@ -138,6 +138,7 @@ class Frame {
   const CodeTables* tables_;
   Bindings bindings_;
   std::vector<Value> pool_;          // list elements
+  std::vector<Value> tmp_;           // stack of elements of lists being built
   std::vector<Value> vars_;          // comprehension variables, by slot
   std::vector<Value> lets_;          // let values, by slot
   std::vector<uint8_t> let_state_;   // 0 not computed, 1 computing, 2 done
