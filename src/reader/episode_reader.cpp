@@ -19,6 +19,7 @@
 
 #include "byte_source.hpp"
 #include "objektholder.hpp"
+#include "text_buffer.hpp"
 #include "xml_text.hpp"
 
 namespace nprcheck {
@@ -94,6 +95,18 @@ struct Pos {
   uint64_t abs = 0;
   uint32_t line = 1;
   uint32_t col = 1;
+};
+
+/// The first bytes of a name, kept for messages (names may be any length).
+struct KeptName {
+  char buf[kNameKeep];
+  size_t len = 0;
+  void clear() { len = 0; }
+  void add(char c) {
+    if (len < kNameKeep) buf[len++] = c;
+  }
+  [[nodiscard]] std::string_view view() const { return {buf, len}; }
+  [[nodiscard]] std::string str() const { return std::string(buf, len); }
 };
 
 /// One open element.
@@ -236,9 +249,13 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
     if (line_keep >= base_) keep = std::min(keep, static_cast<size_t>(line_keep - base_));
     // Erase when at least half of the buffer can go (amortised: no quadratic copying).
     if (keep > 0 && keep >= buf_.size() - keep) {
-      buf_.erase(0, keep);
+      buf_.erase_front(keep);
       base_ += keep;
       pos_ -= keep;
+    }
+    // After a large Objektholder, give the memory back.
+    if (buf_.capacity() > 16 * kBlockBytes && buf_.size() < buf_.capacity() / 8) {
+      buf_.set_capacity(std::max(buf_.size(), 2 * kBlockBytes));
     }
     if (!started_) return start();
     raw_.resize(kBlockBytes);
@@ -255,8 +272,16 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
   }
 
   void append_decoded(std::string_view raw) {
+    // Grow by doubling, but not far beyond what the chunk limit can need.
+    size_t needed = buf_.size() + raw.size() * (encoding_ == reader::TextEncoding::kUtf8 ? 1 : 3);
+    if (needed > buf_.capacity()) {
+      size_t cap = std::min(buf_.capacity() * 2, limits_.max_chunk_bytes + 4 * kBlockBytes);
+      buf_.set_capacity(std::max(needed, cap));
+    }
     if (encoding_ == reader::TextEncoding::kWindows1252) {
-      reader::windows1252_to_utf8(raw, buf_);
+      converted_.clear();
+      reader::windows1252_to_utf8(raw, converted_);
+      buf_.append(converted_);
     } else {
       buf_.append(raw);
     }
@@ -347,7 +372,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
   void name_add(unsigned char c) {
     name_hash_ = (name_hash_ ^ c) * 1099511628211ull;
     ++name_len_;
-    if (name_keep_.size() < kNameKeep) name_keep_ += static_cast<char>(c);
+    name_keep_.add(static_cast<char>(c));
     if (c == ':') {
       local_len_ = 0;
       local_over_ = false;
@@ -361,7 +386,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
     return local_over_ ? std::string_view() : std::string_view(local_, local_len_);
   }
   [[nodiscard]] std::string shown_name() const {
-    return name_len_ > name_keep_.size() ? name_keep_ + "..." : name_keep_;
+    return name_len_ > name_keep_.len ? name_keep_.str() + "..." : name_keep_.str();
   }
 
   /// Decodes one byte of a multi-byte UTF-8 sequence; reports invalid sequences.
@@ -457,6 +482,21 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
         while (p < n && kChars.attr[data[p]]) ++p;
         pos_ = p;
         if (p == n) break;
+      } else if ((st_ == St::kStartName || st_ == St::kEndName) && name_len_ > 0) {
+        size_t p = pos_;
+        while (p < n && data[p] < 0x80 && kChars.name[data[p]]) name_add(data[p++]);
+        pos_ = p;
+        if (p == n) break;
+      } else if (st_ == St::kAttrName) {
+        size_t p = pos_;
+        while (p < n && data[p] < 0x80 && kChars.name[data[p]]) attr_add(data[p++]);
+        pos_ = p;
+        if (p == n) break;
+      } else if (st_ == St::kTagSpace) {
+        size_t p = pos_;
+        while (p < n && (data[p] == ' ' || data[p] == '\t')) ++p;
+        pos_ = p;
+        if (p == n) break;
       }
       unsigned char c = data[pos_];
       if (c >= 0x80) {
@@ -491,7 +531,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
         } else if (c == '&') {
           begin_ref(St::kText);
         } else if (stack_.empty() && !is_xml_space(c)) {
-          if (c == 0xEF && buf_.compare(pos_, 3, "\xEF\xBB\xBF") == 0) {
+          if (c == 0xEF && buf_.view().substr(pos_, 3) == "\xEF\xBB\xBF") {
             fatal_here(root_seen_ ? "a byte order mark after the end of the root element"
                                   : "a byte order mark that is not the first thing in the file "
                                     "(a second one, or one after white space)");
@@ -566,7 +606,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
           attr_name_done();
           st_ = St::kAttrEq;
         } else {
-          fatal_here("attribute '" + attr_keep_ + "' of <" + shown_name() + "> has no value");
+          fatal_here("attribute '" + attr_keep_.str() + "' of <" + shown_name() + "> has no value");
         }
         return;
       case St::kAttrEq:
@@ -574,7 +614,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
         if (c == '=') {
           st_ = St::kAttrQuote;
         } else {
-          fatal_here("attribute '" + attr_keep_ + "' of <" + shown_name() + "> has no value");
+          fatal_here("attribute '" + attr_keep_.str() + "' of <" + shown_name() + "> has no value");
         }
         return;
       case St::kAttrQuote:
@@ -583,7 +623,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
           quote_ = static_cast<char>(c);
           st_ = St::kAttrValue;
         } else {
-          fatal_here("the value of attribute '" + attr_keep_ + "' of <" + shown_name() +
+          fatal_here("the value of attribute '" + attr_keep_.str() + "' of <" + shown_name() +
                      "> is not in quotes");
         }
         return;
@@ -591,7 +631,8 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
         if (c == static_cast<unsigned char>(quote_)) {
           st_ = St::kAfterValue;
         } else if (c == '<') {
-          fatal_here("'<' inside the value of attribute '" + attr_keep_ + "' (a tag not closed?)");
+          fatal_here("'<' inside the value of attribute '" + attr_keep_.str() +
+                     "' (a tag not closed?)");
         } else if (c == '&') {
           begin_ref(St::kAttrValue);
         }
@@ -604,7 +645,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
         } else if (c == '/') {
           st_ = St::kEmptyEnd;
         } else {
-          fatal_here("missing white space after the value of attribute '" + attr_keep_ + "'");
+          fatal_here("missing white space after the value of attribute '" + attr_keep_.str() + "'");
         }
         return;
       case St::kEmptyEnd:
@@ -691,7 +732,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
   void attr_add(unsigned char c) {
     attr_hash_ = (attr_hash_ ^ c) * 1099511628211ull;
     ++attr_len_;
-    if (attr_keep_.size() < kNameKeep) attr_keep_ += static_cast<char>(c);
+    attr_keep_.add(static_cast<char>(c));
   }
 
   void attr_name_done() {
@@ -708,7 +749,8 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
     }
   }
   void duplicate_attribute() {
-    recoverable(here(), "attribute '" + attr_keep_ + "' appears twice on <" + shown_name() + ">");
+    recoverable(here(),
+                "attribute '" + attr_keep_.str() + "' appears twice on <" + shown_name() + ">");
   }
 
   void begin_ref(St back) {
@@ -810,9 +852,9 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
            name_len_,
            tok_.line,
            static_cast<uint32_t>(stack_names_.size()),
-           static_cast<uint16_t>(name_keep_.size()),
+           static_cast<uint16_t>(name_keep_.len),
            kind};
-    stack_names_ += name_keep_;
+    stack_names_.append(name_keep_.buf, name_keep_.len);
     stack_.push_back(o);
     if (mode_ == Mode::kHeader) header_start(kind);
     if (empty && !done_) pop_element();
@@ -869,7 +911,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
     std::string_view tag;
     if (tag_kept_) {
       size_t i0 = static_cast<size_t>(tok_.abs - base_);
-      tag = std::string_view(buf_).substr(i0, pos_ + 1 - i0);
+      tag = buf_.view(i0, pos_ + 1 - i0);
       reader::split_attributes(tag, raw_attrs_);
     } else {
       raw_attrs_.clear();
@@ -892,7 +934,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
         m.file_id = file_id_;
         m.versjon = attribute("versjon");
         m.meldingstype = attribute("meldingstype");
-        std::string_view q(name_keep_);
+        std::string_view q = name_keep_.view();
         auto colon = q.find(':');
         std::string prefix = colon == std::string_view::npos ? "" : std::string(q.substr(0, colon));
         for (auto it = namespaces_.rbegin(); it != namespaces_.rend(); ++it) {
@@ -980,7 +1022,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
       skipped_note();
       return;
     }
-    chunk_text_ = std::string_view(buf_).substr(i0, i1 - i0);
+    chunk_text_ = buf_.view(i0, i1 - i0);
     lines_at_ = 0;
     lines_line_ = chunk_.line;
     try {
@@ -1020,23 +1062,35 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
   }
 
   // ChunkSink: lines and errors inside the current chunk.
-  uint32_t line_of(size_t offset) override { return chunk_pos(offset).line; }
+  uint32_t line_of(size_t offset) override { return chunk_line(offset); }
 
   void error_at(size_t offset, std::string message) override {
     report(chunk_pos(offset), std::move(message));
   }
 
-  Pos chunk_pos(size_t offset) {
+  /// The line of byte `offset` of the chunk: counted on from the last offset asked for (objects
+  /// are visited in document order), from the start when asked for an earlier one.
+  uint32_t chunk_line(size_t offset) {
     offset = std::min(offset, chunk_text_.size());
-    if (offset < lines_at_) {  // backwards: count again from the start
+    if (offset < lines_at_) {
       lines_at_ = 0;
       lines_line_ = chunk_.line;
     }
-    const char* p = chunk_text_.data();
-    for (size_t i = lines_at_; i < offset; ++i) {
-      if (p[i] == '\n') ++lines_line_;
+    const char* p = chunk_text_.data() + lines_at_;
+    const char* end = chunk_text_.data() + offset;
+    while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))) !=
+           nullptr) {
+      ++lines_line_;
+      ++p;
     }
     lines_at_ = offset;
+    return lines_line_;
+  }
+
+  Pos chunk_pos(size_t offset) {
+    offset = std::min(offset, chunk_text_.size());
+    chunk_line(offset);
+    const char* p = chunk_text_.data();
     // The column: back to the last line feed (or the chunk start, on its first line).
     size_t i = offset;
     while (i > 0 && p[i - 1] != '\n') --i;
@@ -1091,8 +1145,9 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
   reader::TextEncoding encoding_ = reader::TextEncoding::kUtf8;
   bool encoding_declared_ = false;
 
-  std::string raw_;  // one block as read
-  std::string buf_;  // decoded UTF-8 text from base_ on
+  std::string raw_;         // one block as read
+  reader::TextBuffer buf_;  // decoded UTF-8 text from base_ on
+  std::string converted_;   // one block converted from windows-1252
   uint64_t base_ = 0;
   size_t pos_ = 0;
   size_t peak_buffer_ = 0;
@@ -1107,10 +1162,10 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
   char local_[kLocalMax]{};
   size_t local_len_ = 0;
   bool local_over_ = false;
-  std::string name_keep_;
+  KeptName name_keep_;
   uint64_t attr_hash_ = 0;
   uint64_t attr_len_ = 0;
-  std::string attr_keep_;
+  KeptName attr_keep_;
   std::vector<uint64_t> attrs_;
   std::unordered_set<uint64_t> attr_set_;
   char quote_ = '"';
