@@ -76,6 +76,10 @@ class Stmt {
     sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  Stmt& bind_blob(int i, const std::string& v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
   Stmt& bind_null(int i) {
     sqlite3_bind_null(s_, i);
     return *this;
@@ -89,6 +93,18 @@ class Stmt {
   int64_t i64(int col) { return sqlite3_column_int64(s_, col); }
   uint64_t u64(int col) { return static_cast<uint64_t>(sqlite3_column_int64(s_, col)); }
   bool is_null(int col) { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+  /// A BLOB column as lower-case hex.
+  std::string hex(int col) {
+    const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(s_, col));
+    const int n = sqlite3_column_bytes(s_, col);
+    static const char* kDigits = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; p != nullptr && i < n; ++i) {
+      out += kDigits[p[i] >> 4];
+      out += kDigits[p[i] & 15];
+    }
+    return out;
+  }
   std::string text(int col) {
     const auto* p = sqlite3_column_text(s_, col);
     return p != nullptr ? std::string(reinterpret_cast<const char*>(p),
@@ -116,6 +132,17 @@ std::string now_local_iso() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
   return buf;
+}
+
+// The 32 bytes of a fingerprint's 64 hex digits (stored as a BLOB: half the size).
+std::string fingerprint_blob(const std::string& hex) {
+  std::string out;
+  out.reserve(hex.size() / 2);
+  auto nibble = [](char c) { return c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0'; };
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out += static_cast<char>((nibble(hex[i]) << 4) | nibble(hex[i + 1]));
+  }
+  return out;
 }
 
 std::string join_codes(const Finding& f) {
@@ -245,7 +272,10 @@ Result<HistoryDb> HistoryDb::open(const std::string& path, bool create) {
       return db_error(raw, "cannot open history database " + path);
     }
   }
-  if (Status s = exec(raw, "PRAGMA synchronous=FULL", "history " + path); !s) return s;
+  if (Status s = exec(raw, "PRAGMA synchronous=FULL; PRAGMA cache_size=-65536", "history " + path);
+      !s) {
+    return s;
+  }
 
   // Migrations, in one transaction.
   if (Status s = exec(raw, "BEGIN IMMEDIATE", "history " + path); !s) return s;
@@ -370,6 +400,7 @@ struct RunRecorder::Impl {
   std::string episode_unit;
   bool episode_error = false;
   std::set<std::string> episode_error_rules;
+  std::map<std::string, int64_t> episode_occurrences;  // fingerprint -> findings so far
   uint64_t hook_every = 0;
   void (*hook)(uint64_t) = nullptr;
   bool summarized = false;  // counts final: no more add()
@@ -465,68 +496,85 @@ Status RunRecorder::add(Finding& f) {
   if (!impl_ || !impl_->open) return Status::usage("history: the run is not being recorded");
   Impl& r = *impl_;
   if (r.summarized) return Status::usage("history: add() after summarize()");
-  const std::string fp = fingerprint(f);
+  const std::string fp = fingerprint_blob(fingerprint(f));
 
-  r.count_occurrences.bind(1, r.run_id).bind(2, fp);
-  if (r.count_occurrences.step() != SQLITE_ROW) {
-    Status s = db_error(r.db, "history: cannot classify a finding");
-    r.count_occurrences.reset();
-    return s;
-  }
-  const int64_t occurrence = r.count_occurrences.i64(0);
-  r.count_occurrences.reset();
-
-  bool persisting = false;
-  if (r.prev_id) {
-    r.lookup_previous.bind(1, *r.prev_id).bind(2, fp).bind(3, occurrence);
-    int rc = r.lookup_previous.step();
-    if (rc == SQLITE_ROW) {
-      persisting = true;
-      f.first_seen = r.lookup_previous.text(0);
-      f.nights = static_cast<int>(r.lookup_previous.i64(1)) + 1;
-    } else if (rc != SQLITE_DONE) {
-      Status s = db_error(r.db, "history: cannot classify a finding");
-      r.lookup_previous.reset();
-      return s;
-    }
-    r.lookup_previous.reset();
-  }
-  if (persisting) {
-    f.novelty = Finding::Novelty::kPersisting;
-  } else {
-    f.novelty = Finding::Novelty::kNew;
-    f.first_seen = r.run_date;
-    f.nights = 1;
-  }
-
-  Stmt& ins = r.insert_finding;
-  ins.bind(1, r.run_id)
-      .bind(2, fp)
-      .bind(3, occurrence)
-      .bind(4, static_cast<int64_t>(r.seq))
-      .bind(5, f.rule_id)
-      .bind(6, static_cast<int64_t>(f.rule_version))
-      .bind(7, std::string(severity_name(f.severity)))
-      .bind(8, f.episode_id)
-      .bind(9, f.unit)
-      .bind(10, f.avdeling)
-      .bind(11, f.dato)
-      .bind(12, join_codes(f))
-      .bind(13, f.message)
-      .bind(14, std::string(persisting ? "persisting" : "new"))
-      .bind(15, f.first_seen)
-      .bind(16, static_cast<int64_t>(f.nights))
-      .bind(17, static_cast<int64_t>(f.waived ? 1 : 0));
-  if (Status s = ins.run("history: cannot store a finding"); !s) return s;
-  ++r.seq;
-
-  // Key figures.
+  // The episode: findings of one episode are adjacent, and so are findings that share a
+  // fingerprint (same rule, episode and codes): count occurrences within the episode.
   std::string key = f.file + '\x1f' + f.episode_id + '\x1f' + f.unit;
   if (key != r.episode_key) {
     r.flush_episode();
     r.episode_key = std::move(key);
     r.episode_unit = f.unit;
+    r.episode_occurrences.clear();
   }
+  int64_t occurrence = r.episode_occurrences[fp];
+
+  bool persisting = false;
+  auto classify = [&]() -> Status {
+    persisting = false;
+    if (!r.prev_id) return Status::ok();
+    r.lookup_previous.bind(1, *r.prev_id).bind_blob(2, fp).bind(3, occurrence);
+    int rc = r.lookup_previous.step();
+    Status s;
+    if (rc == SQLITE_ROW) {
+      persisting = true;
+      f.first_seen = r.lookup_previous.text(0);
+      f.nights = static_cast<int>(r.lookup_previous.i64(1)) + 1;
+    } else if (rc != SQLITE_DONE) {
+      s = db_error(r.db, "history: cannot classify a finding");
+    }
+    r.lookup_previous.reset();
+    return s;
+  };
+  auto insert = [&]() -> int {
+    if (!persisting) {
+      f.first_seen = r.run_date;
+      f.nights = 1;
+    }
+    Stmt& ins = r.insert_finding;
+    ins.bind(1, r.run_id)
+        .bind_blob(2, fp)
+        .bind(3, occurrence)
+        .bind(4, static_cast<int64_t>(r.seq))
+        .bind(5, f.rule_id)
+        .bind(6, static_cast<int64_t>(f.rule_version))
+        .bind(7, std::string(severity_name(f.severity)))
+        .bind(8, f.episode_id)
+        .bind(9, f.unit)
+        .bind(10, f.avdeling)
+        .bind(11, f.dato)
+        .bind(12, join_codes(f))
+        .bind(13, f.message)
+        .bind(14, std::string(persisting ? "persisting" : "new"))
+        .bind(15, f.first_seen)
+        .bind(16, static_cast<int64_t>(f.nights))
+        .bind(17, static_cast<int64_t>(f.waived ? 1 : 0));
+    int rc = ins.step();
+    ins.reset();
+    return rc;
+  };
+  if (Status s = classify(); !s) return s;
+  int rc = insert();
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    // The same fingerprint earlier in the run, outside this episode's stretch (an episode sent
+    // twice): count them, then classify and store again.
+    r.count_occurrences.bind(1, r.run_id).bind_blob(2, fp);
+    if (r.count_occurrences.step() != SQLITE_ROW) {
+      Status s = db_error(r.db, "history: cannot classify a finding");
+      r.count_occurrences.reset();
+      return s;
+    }
+    occurrence = r.count_occurrences.i64(0);
+    r.count_occurrences.reset();
+    if (Status s = classify(); !s) return s;
+    rc = insert();
+  }
+  if (rc != SQLITE_DONE) return db_error(r.db, "history: cannot store a finding");
+  r.episode_occurrences[fp] = occurrence + 1;
+  f.novelty = persisting ? Finding::Novelty::kPersisting : Finding::Novelty::kNew;
+  ++r.seq;
+
+  // Key figures.
   Impl::Tally& unit = r.units[f.unit];
   if (unit.unit_name.empty()) unit.unit_name = f.unit_name;
   Impl::Tally& rule = r.rules[f.rule_id];
@@ -784,7 +832,7 @@ Result<std::vector<StoredFinding>> HistoryDb::run_findings(int64_t id) {
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) {
     StoredFinding f;
-    f.fingerprint = s.text(0);
+    f.fingerprint = s.hex(0);
     f.occurrence = static_cast<int>(s.i64(1));
     f.rule = s.text(2);
     f.rule_version = static_cast<int>(s.i64(3));

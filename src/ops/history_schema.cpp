@@ -35,7 +35,7 @@ CREATE INDEX runs_by_scope ON runs (scope, id);
 CREATE INDEX runs_by_started ON runs (started);
 CREATE TABLE findings (
   run_id       INTEGER NOT NULL,
-  fingerprint  TEXT NOT NULL,
+  fingerprint  BLOB NOT NULL,  -- the 32 bytes of SHA-256 (hex(fingerprint) to read it)
   occurrence   INTEGER NOT NULL,
   seq          INTEGER NOT NULL,
   rule         TEXT NOT NULL,

@@ -90,15 +90,22 @@ TEST_CASE("history: a writer killed with SIGKILL mid-transaction leaves the data
     if (!db) ::_exit(3);
     auto rec = db->begin_run("all", "2025-01-07T02:00:00");
     if (!rec) ::_exit(4);
-    rec->set_test_hook(20000, notify_parent);
+    rec->set_test_hook(2000, notify_parent);
     for (uint64_t i = 100;; ++i) {  // until killed
       Finding f = numbered(i);
+      f.message += std::string(3000, '-');  // fill SQLite's page cache sooner
       if (!rec->add(f)) ::_exit(6);
     }
   }
   ::close(fds[1]);
-  char c = 0;
-  const ssize_t got = ::read(fds[0], &c, 1);  // the child has added 20000 findings, goes on
+  // Every 2000 findings the child says so and goes on. Once its page cache has spilled
+  // uncommitted pages into the write-ahead log, it is killed in the middle of writing.
+  ssize_t got = 0;
+  for (int progress = 0; progress < 200; ++progress) {
+    char c = 0;
+    got = ::read(fds[0], &c, 1);
+    if (got != 1 || file_size(path + "-wal") > 0) break;
+  }
   ::kill(pid, SIGKILL);
   const int child = wait_child(pid);
   ::close(fds[0]);
