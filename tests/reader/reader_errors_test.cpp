@@ -1,5 +1,7 @@
 // The NPR-melding reader on broken files: every error names file, line and column, quotes the
 // line, skips only the Objektholder it concerns (or ends the file when the XML is broken).
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 #include "reader/reader_test_util.hpp"
@@ -243,6 +245,12 @@ TEST_CASE("files that are not an NPR-melding") {
       CHECK(r.errors()[0].message.find("is not supported: NPR-melding files must be UTF-8") !=
             std::string::npos);
     }
+  }
+  SECTION("a FIFO is refused at once, never waited on") {
+    REQUIRE(::mkfifo((dir / "fifo.xml").c_str(), 0600) == 0);
+    auto r = read_file((dir / "fifo.xml").string());
+    CHECK_FALSE(r.opened);
+    CHECK(r.open_error == "not a regular file (a FIFO, device or socket is not read)");
   }
   SECTION("a directory, a missing file") {
     auto r = read_file(dir.string());
