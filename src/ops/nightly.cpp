@@ -33,6 +33,12 @@ Result<NightlyRun> NightlyRun::start(const CheckOptions& options, Diagnostics& d
                                      const std::function<bool()>& should_stop) {
   auto impl = std::make_unique<Impl>();
   impl->scope = scope_key(options);
+  // The waivers first: a broken waivers file fails at once, without waiting for the lock.
+  if (!options.waivers_file.empty()) {
+    auto waivers = load_waivers(options.waivers_file, diagnostics);
+    if (!waivers) return waivers.status();  // the errors are in diagnostics, with positions
+    impl->waivers.emplace(std::move(*waivers));
+  }
   if (!options.history_db.empty()) {
     const std::string lock_file = lock_path_for(options.history_db);
     const fs::path folder = fs::path(options.history_db).parent_path();
@@ -66,11 +72,6 @@ Result<NightlyRun> NightlyRun::start(const CheckOptions& options, Diagnostics& d
       return db.status();
     }
     impl->db.emplace(std::move(*db));
-  }
-  if (!options.waivers_file.empty()) {
-    auto waivers = load_waivers(options.waivers_file, diagnostics);
-    if (!waivers) return waivers.status();  // the errors are in diagnostics, with positions
-    impl->waivers.emplace(std::move(*waivers));
   }
   return NightlyRun(std::move(impl));
 }

@@ -493,3 +493,33 @@ TEST_CASE("history: the nightly step rewrites findings.ndjson with waivers and s
   CHECK(back[2].waived);
   CHECK(back[3].waived);
 }
+
+TEST_CASE("history: an episode sent twice in one run keeps its occurrences apart", "[history]") {
+  test::TempDir dir;
+  auto db = HistoryDb::open(dir.file("h.sqlite"));
+  REQUIRE(db);
+  // E-3 comes twice (in two files), with E-4 between: the same fingerprint in two stretches.
+  std::vector<Finding> a = {
+      make_finding("BV-001", 1, kW, "E-3", "4300", {"AAA00"}, "a.xml"),
+      make_finding("KODE-002", 1, kE, "E-4", "4300", {"AAA10"}, "a.xml"),
+      make_finding("BV-001", 1, kW, "E-3", "4300", {"AAA00"}, "b.xml"),
+  };
+  auto s1 = record_run(*db, "all", manifest("2025-01-06T02:00:00"), a);
+  REQUIRE(s1);
+  CHECK(s1->total.new_findings == 3);
+  auto stored = db->run_findings(s1->run_id);
+  REQUIRE(stored);
+  CHECK((*stored)[0].occurrence == 0);
+  CHECK((*stored)[2].occurrence == 1);
+  // The next night E-3 is sent once, with the finding twice.
+  std::vector<Finding> b = {
+      make_finding("BV-001", 1, kW, "E-3", "4300", {"AAA00"}),
+      make_finding("BV-001", 1, kW, "E-3", "4300", {"AAA00"}),
+      make_finding("KODE-002", 1, kE, "E-4", "4300", {"AAA10"}),
+  };
+  auto s2 = record_run(*db, "all", manifest("2025-01-07T02:00:00"), b);
+  REQUIRE(s2);
+  CHECK(s2->total.persisting == 3);
+  CHECK(s2->total.new_findings == 0);
+  CHECK(s2->total.resolved == 0);
+}

@@ -141,7 +141,9 @@ TEST_CASE("nightly: a held lock, a bad waivers file and a newer history stop the
     REQUIRE_FALSE(run);
     CHECK(d.has_errors());
     CHECK(d.all()[0].line == 3);
+    std::filesystem::create_directories(n.dir.path() / "state");
     CHECK(RunLock::acquire(lock_path_for(n.options.history_db), 0));  // not left held
+    CHECK_FALSE(std::filesystem::exists(n.options.history_db));       // nor the history touched
   }
   SECTION("the history is from a newer nprcheck") {
     { REQUIRE(HistoryDb::open(n.options.history_db)); }
