@@ -55,6 +55,13 @@ std::string effective_config_yaml(const CheckOptions& options);
 /// Every top-level key a config file may have (for documentation and suggestions).
 const std::vector<std::string>& config_keys();
 
+/// Parses a umask as the config file and `--umask` take it: octal digits ("027", "0o27"), at
+/// most 777, leaving the owner read and write. False (and `why`) otherwise.
+bool parse_umask(const std::string& text, unsigned& out, std::string& why);
+/// Parses an error rate as the config file and `--max-error-rate` take it: a fraction "0.02" or
+/// a percentage "2%". False (and `why`) when it is not one, or out of range.
+bool parse_error_rate(const std::string& text, double& out, std::string& why);
+
 /// Formats a umask as the octal string the config file uses, e.g. "027".
 std::string umask_string(unsigned umask);
 

@@ -4,6 +4,8 @@
 #include <glob.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -188,51 +190,22 @@ struct Loader {
   }
 
   void error_rate(const YAML::Node& n, CheckOptions& o) {
-    // 0.05 or "5%".
-    if (n.IsScalar() && !n.Scalar().empty() && n.Scalar().back() == '%') {
-      std::string text = n.Scalar().substr(0, n.Scalar().size() - 1);
-      char* end = nullptr;
-      double v = std::strtod(text.c_str(), &end);
-      if (text.empty() || end != text.c_str() + text.size() || v < 0 || v > 100) {
-        fail(n,
-             "'max_error_rate' must be a fraction 0..1 (0.05) or a percentage 0..100% (5%), "
-             "not " +
-                 ops_detail::node_kind(n));
-        return;
-      }
-      o.max_error_rate = v / 100.0;
-      return;
-    }
-    auto v = ops_detail::get_double(src, n, "max_error_rate", d);
-    if (!v) {
-      ok = false;
-      return;
-    }
-    if (*v < 0 || *v > 1) {
-      fail(n, "'max_error_rate' must be a fraction between 0 and 1 (0.05 = 5%), not " +
+    double v = 0;
+    std::string why;
+    if (!n.IsScalar() || !parse_error_rate(n.Scalar(), v, why)) {
+      fail(n, "'max_error_rate' " + (why.empty() ? "must be a number" : why) + ", not " +
                   ops_detail::node_kind(n));
       return;
     }
-    o.max_error_rate = *v;
+    o.max_error_rate = v;
   }
 
   void umask(const YAML::Node& n, CheckOptions& o) {
-    if (!n.IsScalar()) {
-      fail(n, "'umask' must be an octal string like \"027\", not " + ops_detail::node_kind(n));
-      return;
-    }
-    std::string s = n.Scalar();
-    std::string digits = s.rfind("0o", 0) == 0 ? s.substr(2) : s;
-    bool good = !digits.empty() && digits.size() <= 4 &&
-                digits.find_first_not_of("01234567") == std::string::npos;
-    unsigned v = good ? static_cast<unsigned>(std::stoul(digits, nullptr, 8)) : 01000;
-    if (!good || v > 0777) {
-      fail(n, "'umask' must be octal digits (0-7) no larger than 777, like \"027\", not " +
+    unsigned v = 0;
+    std::string why;
+    if (!n.IsScalar() || !parse_umask(n.Scalar(), v, why)) {
+      fail(n, "'umask' " + (why.empty() ? "must be an octal string like \"027\"" : why) + ", not " +
                   ops_detail::node_kind(n));
-      return;
-    }
-    if ((v & 0600) != 0) {
-      fail(n, "'umask' " + s + " would take read or write away from the owner of the reports");
       return;
     }
     o.umask = v;
@@ -391,6 +364,40 @@ bool load_config(const std::string& path, CheckOptions& options, Diagnostics& di
     return false;
   }
   return loader.ok;
+}
+
+bool parse_umask(const std::string& text, unsigned& out, std::string& why) {
+  std::string digits = text.rfind("0o", 0) == 0 ? text.substr(2) : text;
+  bool good = !digits.empty() && digits.size() <= 4 &&
+              digits.find_first_not_of("01234567") == std::string::npos;
+  unsigned v = good ? static_cast<unsigned>(std::stoul(digits, nullptr, 8)) : 01000;
+  if (!good || v > 0777) {
+    why = "must be octal digits (0-7) no larger than 777, like \"027\"";
+    return false;
+  }
+  if ((v & 0600) != 0) {
+    why = "would take read or write away from the owner of the reports";
+    return false;
+  }
+  out = v;
+  return true;
+}
+
+bool parse_error_rate(const std::string& text, double& out, std::string& why) {
+  const bool percent = !text.empty() && text.back() == '%';
+  std::string number = percent ? text.substr(0, text.size() - 1) : text;
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(number.c_str(), &end);
+  const bool is_number = !number.empty() && end == number.c_str() + number.size() && errno == 0 &&
+                         std::isfinite(v) && number.find_first_of("xXnN") == std::string::npos;
+  if (!is_number || v < 0 || v > (percent ? 100.0 : 1.0)) {
+    why = percent ? "must be a percentage between 0% and 100%"
+                  : "must be a fraction between 0 and 1 (0.05 = 5%) or a percentage (\"5%\")";
+    return false;
+  }
+  out = percent ? v / 100.0 : v;
+  return true;
 }
 
 std::string find_config_arg(const std::vector<std::string>& args) {

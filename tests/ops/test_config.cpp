@@ -357,3 +357,28 @@ TEST_CASE("config: a long wrong value is clipped in the message", "[config]") {
   REQUIRE(d.error_count() == 1);
   CHECK(d.all()[0].message.size() < 200);
 }
+
+TEST_CASE("config: --umask and --max-error-rate values parse as in the file", "[config]") {
+  unsigned u = 0;
+  double r = 0;
+  std::string why;
+  CHECK(parse_umask("027", u, why));
+  CHECK(u == 027);
+  CHECK(parse_umask("0o077", u, why));
+  CHECK(u == 077);
+  CHECK_FALSE(parse_umask("089", u, why));
+  CHECK_THAT(why, Catch::Contains("octal"));
+  CHECK_FALSE(parse_umask("0200", u, why));
+  CHECK_THAT(why, Catch::Contains("owner"));
+  CHECK_FALSE(parse_umask("", u, why));
+  CHECK(parse_error_rate("0.02", r, why));
+  CHECK(r == Approx(0.02));
+  CHECK(parse_error_rate("2.5%", r, why));
+  CHECK(r == Approx(0.025));
+  CHECK(parse_error_rate("0", r, why));
+  CHECK(r == 0);
+  for (const char* bad : {"2", "101%", "-0.1", "nan", "inf", "0x1p-3", "", "%", "five"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_error_rate(bad, r, why));
+  }
+}
