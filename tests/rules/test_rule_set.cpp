@@ -145,7 +145,7 @@ tiltak:
   CHECK(f.dato == "2017-03-02");
   CHECK(f.episode_sequence == 7);
   CHECK(f.object_index == 0);
-  CHECK(f.line == 11);  // the Prosedyre's line in the compact form
+  CHECK(f.line == 12);  // the Prosedyre's line in the compact form
   REQUIRE(f.codes.size() == 2);
   CHECK(f.codes[0].verdi == "JJX00");
   CHECK(f.codes[0].system == KodeSystem::kNcsp);
@@ -269,10 +269,13 @@ tiltak:
   CHECK(traces[1].outcome == RuleTrace::Outcome::kFired);
   CHECK(traces[1].findings.size() == 1);
   CHECK(traces[1].reason.find("Prosedyre 1 (JJX00 ZXM00): FIRED (assert is false)") == 0);
-  CHECK(traces[1].reason.find("ncrp=JJB06K") != std::string::npos);
+  CHECK(traces[1].reason.find("; zxm=ZXM00; ncrp='JJB06K'; assert: ncrp == '' -> false; ") !=
+        std::string::npos);
   CHECK(traces[2].rule_id == "BV-003");
   CHECK(traces[2].outcome == RuleTrace::Outcome::kNotApplicable);
-  CHECK(traces[2].reason == "Tiltak typeTiltak=1: not applicable (where is false)");
+  CHECK(traces[2].reason ==
+        "Tiltak typeTiltak=1: not applicable (where is false); where: !episode.radiologi -> true; "
+        "tiltak.type == 2 -> false");
   CHECK(traces[3].outcome == RuleTrace::Outcome::kNotApplicable);
 }
 
