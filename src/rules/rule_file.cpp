@@ -1,7 +1,11 @@
 // Parsing and checking one rule file: fields, severity, scope, dates, unknown keys, tests.
 #include "rule_file.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace nprcheck::rules_detail {
@@ -31,6 +35,38 @@ std::string quoted_list(const std::vector<std::string>& v) {
   std::string s;
   for (size_t i = 0; i < v.size(); ++i) s += (i ? ", '" : "'") + v[i] + "'";
   return s;
+}
+
+/// Finds the first alias (`*name`) of a YAML text. Aliases let a few bytes stand for an
+/// exponential amount of data (a rule test's tiltak x prosedyrer x codes), which the loader
+/// would build in full: rule files may not use them.
+class AliasFinder : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> alias;
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    if (!alias) alias = mark;
+  }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+/// The position of the first alias in `text`, if any (throws YAML::ParserException like Load).
+std::optional<YAML::Mark> first_alias(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  AliasFinder finder;
+  while (!finder.alias && parser.HandleNextDocument(finder)) {
+  }
+  return finder.alias;
 }
 
 }  // namespace
@@ -194,6 +230,11 @@ std::optional<RuleSpec> parse_rule_file(const fs::path& path, std::string displa
 
   YAML::Node root;
   try {
+    if (auto alias = first_alias(file.text())) {
+      file.error(diagnostics, SourceFile::pos_of(*alias),
+                 "YAML aliases (*name) are not allowed in rule files: write the values out");
+      return std::nullopt;
+    }
     root = YAML::Load(file.text());
   } catch (const YAML::ParserException& e) {
     file.error(diagnostics, SourceFile::pos_of(e.mark), "YAML syntax error: " + e.msg);
