@@ -55,7 +55,7 @@ std::multiset<std::string> expected_findings() {
 }
 
 std::string check_args(const fs::path& out, const std::string& extra = "") {
-  return kExample + " --units " + kUnits + " --format html,csv,sarif,junit --no-progress --out " +
+  return "check " + kExample + " --units " + kUnits + " --format html,csv,sarif,junit --no-progress --out " +
          out.string() + " " + extra;
 }
 
@@ -154,7 +154,7 @@ TEST_CASE("a broken extract gives exit 2, names file and line, and the others ar
     bad << "<?xml version=\"1.0\"?>\n<Melding versjon=\"57.0.1\">\n  <Institusjon>\n";
   }
   auto out = fresh_dir("broken-out");
-  auto r = run_nprcheck(in.string() + " --units " + kUnits + " --no-progress --out " +
+  auto r = run_nprcheck("check " + in.string() + " --units " + kUnits + " --no-progress --out " +
                         out.string());
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("broken.xml:") != std::string::npos);
@@ -184,7 +184,7 @@ TEST_CASE("a missing input is an error but the rest is checked") {
 }
 
 TEST_CASE("an output folder that cannot be written is a clear error") {
-  auto r = run_nprcheck(kExample + " --no-progress --out /proc/nprcheck-cannot-write");
+  auto r = run_nprcheck("check " + kExample + " --no-progress --out /proc/nprcheck-cannot-write");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("cannot create output directory") != std::string::npos);
 }
