@@ -79,8 +79,8 @@ struct Value {
   Kind elem = Kind::kAny;
   union {
     bool b;
-    int64_t i;          ///< kInt; kDate: seconds since 1970 (DateTime::seconds)
-    const void* ptr;    ///< kKode, kTilstand, kTiltak, kProsedyre, kRefEnhet, kEpisode, kPasient
+    int64_t i;        ///< kInt; kDate: seconds since 1970 (DateTime::seconds)
+    const void* ptr;  ///< kKode, kTilstand, kTiltak, kProsedyre, kRefEnhet, kEpisode, kPasient
     struct {
       uint32_t offset;  ///< first element in the Frame's list pool
       uint32_t size;

@@ -189,8 +189,8 @@ Value fn_tekst_of(Frame& f, const Node&, const Value* a) {
   if (t == nullptr) return make_string({});
   // The latest text: a date after every table.
   const DateTime far{int64_t{253402214400}};  // 9999-12-31
-  for (KodeSystem s : {KodeSystem::kNcrp, KodeSystem::kNcsp, KodeSystem::kNcmp,
-                       KodeSystem::kIcd10}) {
+  for (KodeSystem s :
+       {KodeSystem::kNcrp, KodeSystem::kNcsp, KodeSystem::kNcmp, KodeSystem::kIcd10}) {
     std::string_view x = t->tekst(s, a[0].s, far);
     if (!x.empty()) return make_string(x);
   }

@@ -67,16 +67,16 @@ struct Node {
   std::string name;       ///< kIdent, kMember, kCall: the name as written
   std::string str;        ///< string literal storage (constant.s points here)
   std::vector<std::unique_ptr<Node>> kids;
-  Value constant;                 ///< kLiteral
-  BinOp bop = BinOp::kEq;         ///< kBinary
+  Value constant;                     ///< kLiteral
+  BinOp bop = BinOp::kEq;             ///< kBinary
   ScopeVar var = ScopeVar::kEpisode;  ///< kScopeVar
-  uint32_t slot = 0;              ///< kVar, kLet; comprehension variable of kBuiltin
-  bool kode_by_verdi = false;     ///< kIn: a string looked up in a list<kode> by verdi
-  bool is_literal_string = false; ///< kLiteral written as a string literal (for names)
-  const FieldDef* field = nullptr;      ///< kField
-  const BuiltinDef* fn = nullptr;       ///< kBuiltin
-  const CodeSet* set = nullptr;         ///< in_set
-  const Mapping* mapping = nullptr;     ///< lookup
+  uint32_t slot = 0;                  ///< kVar, kLet; comprehension variable of kBuiltin
+  bool kode_by_verdi = false;         ///< kIn: a string looked up in a list<kode> by verdi
+  bool is_literal_string = false;     ///< kLiteral written as a string literal (for names)
+  const FieldDef* field = nullptr;    ///< kField
+  const BuiltinDef* fn = nullptr;     ///< kBuiltin
+  const CodeSet* set = nullptr;       ///< in_set
+  const Mapping* mapping = nullptr;   ///< lookup
   /// kIn with a constant list of strings of more than a few elements: a pre-built hash set.
   std::unique_ptr<std::unordered_set<std::string_view, ViewHash>> const_set;
   std::shared_ptr<const Node> let_expr;  ///< kLet: the let's expression
@@ -170,8 +170,7 @@ struct FrameAccess {
   static void tmp_push(Frame& f, const Value& v) { f.tmp_.push_back(v); }
   static Value tmp_to_list(Frame& f, size_t mark, Kind elem) {
     uint32_t b = begin_list(f);
-    f.pool_.insert(f.pool_.end(), f.tmp_.begin() + static_cast<std::ptrdiff_t>(mark),
-                   f.tmp_.end());
+    f.pool_.insert(f.pool_.end(), f.tmp_.begin() + static_cast<std::ptrdiff_t>(mark), f.tmp_.end());
     f.tmp_.resize(mark);
     return finish_list(f, b, elem);
   }
@@ -215,17 +214,17 @@ enum class Arg : uint8_t {
   kString,
   kDate,
   kKode,
-  kAny,            ///< any value
-  kList,           ///< any list
+  kAny,   ///< any value
+  kList,  ///< any list
   kListOrString,
   kKodeOrString,
-  kSetName,        ///< string literal naming a set of the rule data
-  kMappingName,    ///< string literal naming a mapping
-  kKeyList,        ///< list literal of strings (lookup keys)
-  kDateLiteral,    ///< string literal 'YYYY-MM-DD'
-  kSystemName,     ///< string naming a code system (ICD10, NCSP, NCMP, NCRP)
-  kVarName,        ///< a new variable name (comprehensions)
-  kPredicate,      ///< bool expression over the variable (comprehensions)
+  kSetName,      ///< string literal naming a set of the rule data
+  kMappingName,  ///< string literal naming a mapping
+  kKeyList,      ///< list literal of strings (lookup keys)
+  kDateLiteral,  ///< string literal 'YYYY-MM-DD'
+  kSystemName,   ///< string naming a code system (ICD10, NCSP, NCMP, NCRP)
+  kVarName,      ///< a new variable name (comprehensions)
+  kPredicate,    ///< bool expression over the variable (comprehensions)
 };
 
 /// How a built-in's result type is found.

@@ -27,8 +27,8 @@ const char* scope_name(Scope s) {
 }
 
 bool parse_scope(std::string_view text, Scope& out) {
-  for (Scope s : {Scope::kEpisode, Scope::kTilstand, Scope::kTiltak, Scope::kProsedyre,
-                  Scope::kKode}) {
+  for (Scope s :
+       {Scope::kEpisode, Scope::kTilstand, Scope::kTiltak, Scope::kProsedyre, Scope::kKode}) {
     if (text == scope_name(s)) {
       out = s;
       return true;
@@ -152,9 +152,8 @@ bool var_in_scope(ScopeVar v, Scope s) {
 }
 
 bool is_object(Kind k) {
-  return k == Kind::kKode || k == Kind::kTilstand || k == Kind::kTiltak ||
-         k == Kind::kProsedyre || k == Kind::kRefEnhet || k == Kind::kEpisode ||
-         k == Kind::kPasient;
+  return k == Kind::kKode || k == Kind::kTilstand || k == Kind::kTiltak || k == Kind::kProsedyre ||
+         k == Kind::kRefEnhet || k == Kind::kEpisode || k == Kind::kPasient;
 }
 
 bool is_scalar(Kind k) {
@@ -269,7 +268,8 @@ class Checker {
       if (!var_in_scope(s.var, env_.scope())) {
         std::string avail;
         for (const auto& o : kScopeVars) {
-          if (var_in_scope(o.var, env_.scope())) avail += (avail.empty() ? "" : ", ") + std::string(o.name);
+          if (var_in_scope(o.var, env_.scope()))
+            avail += (avail.empty() ? "" : ", ") + std::string(o.name);
         }
         return fail(n, "'" + n.name + "' is not available in scope " + scope_name(env_.scope()) +
                            " (variables: " + avail + ")");
@@ -475,8 +475,9 @@ class Checker {
   bool name_argument(Node& call, Node& a, Arg spec, const std::string& where) {
     bool is_set = spec == Arg::kSetName;
     if (a.op != Op::kLiteral || !a.is_literal_string) {
-      return fail(a, where + " must be " + arg_name(spec) + " (names are resolved when the rule "
-                                                            "is loaded)");
+      return fail(a, where + " must be " + arg_name(spec) +
+                         " (names are resolved when the rule "
+                         "is loaded)");
     }
     uint32_t off = a.off + 1;
     uint32_t len = a.len >= 2 ? a.len - 2 : a.len;
@@ -515,13 +516,14 @@ class Checker {
     if (a.kids.empty()) return fail(a, where + " must not be empty");
     for (auto& k : a.kids) {
       if (k->type.kind != Kind::kString) {
-        return fail(*k, "the keys of '" + call.name + "' must be strings, got " +
-                            type_name(k->type));
+        return fail(*k,
+                    "the keys of '" + call.name + "' must be strings, got " + type_name(k->type));
       }
     }
     if (call.mapping != nullptr && a.kids.size() >= call.mapping->columns().size()) {
       return fail(a, "mapping '" + call.mapping->name() + "' has " +
-                         std::to_string(call.mapping->columns().size()) + " columns: give at most " +
+                         std::to_string(call.mapping->columns().size()) +
+                         " columns: give at most " +
                          std::to_string(call.mapping->columns().size() - 1) + " keys, got " +
                          std::to_string(a.kids.size()));
     }
@@ -585,8 +587,7 @@ class Checker {
           return fail(n, "cannot compare " + type_name(lt) + " with " + type_name(rt));
         }
         if (lt.kind != Kind::kInt && lt.kind != Kind::kString && lt.kind != Kind::kDate) {
-          return fail(n, "'<', '<=', '>', '>=' compare int, string or date, not " +
-                             type_name(lt));
+          return fail(n, "'<', '<=', '>', '>=' compare int, string or date, not " + type_name(lt));
         }
         n.type = Type{Kind::kBool};
         return true;
@@ -599,10 +600,10 @@ class Checker {
           n.type = Type{Kind::kString};
           return true;
         }
-        return fail(n, "'+' adds two ints or joins two strings, got " + type_name(lt) + " + " +
-                           type_name(rt) + (rt.kind == Kind::kString || lt.kind == Kind::kString
-                                                ? " (use tostring())"
-                                                : ""));
+        return fail(
+            n,
+            "'+' adds two ints or joins two strings, got " + type_name(lt) + " + " + type_name(rt) +
+                (rt.kind == Kind::kString || lt.kind == Kind::kString ? " (use tostring())" : ""));
       case BinOp::kSub:
         if (lt.kind == Kind::kInt && rt.kind == Kind::kInt) {
           n.type = Type{Kind::kInt};
@@ -628,8 +629,7 @@ class Checker {
     } else if (e != Kind::kAny && !(l.type == Type{e})) {
       return fail(n, "cannot look for " + type_name(l.type) + " in " + type_name(r.type));
     } else if (!is_scalar(l.type.kind)) {
-      return fail(l, "'in' looks for bool, int, string, date or kode, not " +
-                         type_name(l.type));
+      return fail(l, "'in' looks for bool, int, string, date or kode, not " + type_name(l.type));
     }
     // A constant list of strings: a hash set built once.
     if (r.op == Op::kListLit && e == Kind::kString && r.kids.size() > 4) {
@@ -656,8 +656,8 @@ class Checker {
       if (b.elem == Kind::kAny) b.elem = a.elem;
     }
     if (!(a == b)) {
-      return fail(n, "the two branches of '?:' must have one type, got " + type_name(a) +
-                         " and " + type_name(b));
+      return fail(n, "the two branches of '?:' must have one type, got " + type_name(a) + " and " +
+                         type_name(b));
     }
     n.type = a;
     return true;
@@ -702,8 +702,8 @@ CompileResult finish_compile(NodePtr root, std::string_view text, const Environm
       break;
   }
   if (!ok) {
-    out.error = CompileError{root->off, root->len, name + " must be " + need + ", got " +
-                                                       type_name(t)};
+    out.error =
+        CompileError{root->off, root->len, name + " must be " + need + ", got " + type_name(t)};
     return out;
   }
   FrameAccess::root(out.expr) = std::shared_ptr<const Node>(std::move(root));

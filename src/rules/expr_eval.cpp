@@ -172,7 +172,8 @@ Value eval_binary(const Node& n, Frame& f) {
     case BinOp::kAdd:
       if (a.null || b.null) return null_of(n.type);
       if (n.type.kind == Kind::kInt) {
-        return make_int(static_cast<int64_t>(static_cast<uint64_t>(a.i) + static_cast<uint64_t>(b.i)));
+        return make_int(
+            static_cast<int64_t>(static_cast<uint64_t>(a.i) + static_cast<uint64_t>(b.i)));
       }
       if (a.s.empty()) return b;
       if (b.s.empty()) return a;
@@ -184,7 +185,8 @@ Value eval_binary(const Node& n, Frame& f) {
       }
     case BinOp::kSub:
       if (a.null || b.null) return null_of(n.type);
-      return make_int(static_cast<int64_t>(static_cast<uint64_t>(a.i) - static_cast<uint64_t>(b.i)));
+      return make_int(
+          static_cast<int64_t>(static_cast<uint64_t>(a.i) - static_cast<uint64_t>(b.i)));
     default:
       break;
   }

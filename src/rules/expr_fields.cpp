@@ -83,8 +83,8 @@ KodePlace kode_place(const Frame& f, const Kode& k) {
       &k <= &b.tilstand->koder.back()) {
     return {true, &k == &b.tilstand->koder.front()};
   }
-  if (b.prosedyre != nullptr && !b.prosedyre->koder.empty() &&
-      &k >= &b.prosedyre->koder.front() && &k <= &b.prosedyre->koder.back()) {
+  if (b.prosedyre != nullptr && !b.prosedyre->koder.empty() && &k >= &b.prosedyre->koder.front() &&
+      &k <= &b.prosedyre->koder.back()) {
     return {false, &k == &b.prosedyre->koder.front()};
   }
   return place_of(f, k);
@@ -162,11 +162,10 @@ const FieldDef kFields[] = {
      [](const Value& o, Frame& f) { return FrameAccess::list_of(f, TS(o).koder, Kind::kKode); }},
     {Kind::kTilstand, "hovedtilstand", kBoolT, false,
      "it is the episode's hovedtilstand (the first Tilstand with a code)",
-     [](const Value& o, Frame& f) {
-       return make_bool(hovedtilstand_of(f.episode()) == &TS(o));
-     }},
+     [](const Value& o, Frame& f) { return make_bool(hovedtilstand_of(f.episode()) == &TS(o)); }},
     // ---- tiltak ----
-    {Kind::kTiltak, "type", kIntT, false, "@typeTiltak (1 medical/surgical, 2 imaging); 0 when absent",
+    {Kind::kTiltak, "type", kIntT, false,
+     "@typeTiltak (1 medical/surgical, 2 imaging); 0 when absent",
      [](const Value& o, Frame&) { return make_int(TT(o).type_tiltak); }},
     {Kind::kTiltak, "dato", kDateT, true,
      "Tiltak @startDatoTid, else the Tjeneste's @startDatoTid; null when neither",
@@ -243,7 +242,8 @@ const FieldDef kFields[] = {
     // ---- refenhet ----
     {Kind::kRefEnhet, "enhet_id", kStringT, false, "@enhetID it points to",
      [](const Value& o, Frame&) { return make_string(R(o).enhet_id); }},
-    {Kind::kRefEnhet, "type", kIntT, false, "@typeEnhet (1 behandlingssted, 2 fagenhet, 7 avdeling)",
+    {Kind::kRefEnhet, "type", kIntT, false,
+     "@typeEnhet (1 behandlingssted, 2 fagenhet, 7 avdeling)",
      [](const Value& o, Frame&) { return make_int(R(o).type_enhet); }},
     {Kind::kRefEnhet, "finnes", kBoolT, false, "an Enhet with that enhetID exists in the message",
      [](const Value& o, Frame& f) {

@@ -46,9 +46,7 @@ struct Token {
   int64_t number = 0;
 };
 
-bool is_ident_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_ident_char(char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
 
 class Lexer {
@@ -57,9 +55,8 @@ class Lexer {
 
   // Reads the next token; kError after setting the error.
   Token next() {
-    while (pos_ < text_.size() &&
-           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' ||
-            text_[pos_] == '\r')) {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
+                                   text_[pos_] == '\n' || text_[pos_] == '\r')) {
       ++pos_;
     }
     Token t;
@@ -89,8 +86,7 @@ class Lexer {
       while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
       t.len = static_cast<uint32_t>(pos_ - b);
       if (pos_ < text_.size() && is_ident_char(text_[pos_])) {
-        return fail(t, "unexpected character '" + std::string(1, text_[pos_]) +
-                           "' after a number");
+        return fail(t, "unexpected character '" + std::string(1, text_[pos_]) + "' after a number");
       }
       auto [ptr, ec] = std::from_chars(text_.data() + b, text_.data() + pos_, t.number);
       (void)ptr;
@@ -290,8 +286,8 @@ class Parser {
       n.len = e - b;
     }
     if (n.depth > kMaxDepth) {
-      fail_at(n.off, n.len, "expression nested too deeply (more than " +
-                                std::to_string(kMaxDepth) + " levels)");
+      fail_at(n.off, n.len,
+              "expression nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
       return false;
     }
     return true;
@@ -299,8 +295,7 @@ class Parser {
 
   bool enter() {
     if (++nesting_ > kMaxDepth) {
-      fail_tok("expression nested too deeply (more than " + std::to_string(kMaxDepth) +
-               " levels)");
+      fail_tok("expression nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
       return false;
     }
     return true;
