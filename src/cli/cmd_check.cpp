@@ -97,8 +97,10 @@ void print_summary(const CheckOutcome& o) {
       double rate = uc.episodes > 0 ? 100.0 * static_cast<double>(uc.episodes_with_error) /
                                           static_cast<double>(uc.episodes)
                                     : 0.0;
-      std::fprintf(stderr, "%-10s %-32.32s %9llu %9llu %7.1f%% %9llu\n", unit.c_str(),
-                   uc.unit_name.c_str(), static_cast<unsigned long long>(uc.episodes),
+      // Episodes whose avdeling could not be resolved (EPI-003) have no unit.
+      std::fprintf(stderr, "%-10s %-32.32s %9llu %9llu %7.1f%% %9llu\n",
+                   unit.empty() ? "-" : unit.c_str(),
+                   unit.empty() ? "(no avdeling)" : uc.unit_name.c_str(), static_cast<unsigned long long>(uc.episodes),
                    static_cast<unsigned long long>(uc.episodes_with_error), rate,
                    static_cast<unsigned long long>(findings));
     }
