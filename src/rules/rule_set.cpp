@@ -269,7 +269,10 @@ Result<RuleSet> RuleSet::load(const fs::path& dir, Diagnostics& diagnostics) {
   RuleSet set;
   Impl& impl = *set.impl_;
   auto data = RuleData::load(data_dir, diagnostics);
-  if (data) impl.data = std::move(*data);
+  // Broken rule data: still parse every rule file (for its own errors), but do not compile the
+  // expressions against incomplete data (every in_set/lookup would report a follow-up error).
+  const bool data_ok = data.has_value();
+  if (data_ok) impl.data = std::move(*data);
 
   std::map<std::string, std::string> ids;  // id -> file that defined it first
   for (const auto& path : files) {
@@ -285,6 +288,7 @@ Result<RuleSet> RuleSet::load(const fs::path& dir, Diagnostics& diagnostics) {
     auto on_error = [&](const rules_detail::MappedText& text, size_t offset, std::string msg) {
       src.error(diagnostics, text.at(offset), std::move(msg));
     };
+    if (!data_ok) continue;
     auto program = RuleProgram::compile(*spec, impl.data, on_error);
     if (!program) continue;
     impl.rules.push_back(CompiledRule{std::move(spec->info), std::move(program)});
