@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <system_error>
@@ -24,6 +25,7 @@ using table_text::Field;
 constexpr int kMinYear = 1800;
 constexpr int kMaxYear = 2200;
 constexpr size_t kMaxErrorsPerFile = 20;
+constexpr size_t kMaxCodeLength = 16;
 constexpr std::array<KodeSystem, 4> kSystems = {KodeSystem::kIcd10, KodeSystem::kNcsp,
                                                 KodeSystem::kNcmp, KodeSystem::kNcrp};
 constexpr std::array<KodeSystem, 3> kProcedureSystems = {KodeSystem::kNcsp, KodeSystem::kNcmp,
@@ -421,6 +423,26 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
     std::erase(row.kode, '.');
     if (row.kode.empty()) {
       error(line_no_, fields[static_cast<size_t>(cols.kode)].column, "empty code", line);
+      continue;
+    }
+    // Every proper prefix of a code is indexed (build_indexes): a code of n characters costs
+    // n^2 bytes, so a 100 KB "code" took 5 GB. Real codes have at most 7 characters.
+    if (row.kode.size() > kMaxCodeLength) {
+      error(line_no_, fields[static_cast<size_t>(cols.kode)].column,
+            "code of " + std::to_string(row.kode.size()) + " characters is too long (at most " +
+                std::to_string(kMaxCodeLength) + ")",
+            line);
+      continue;
+    }
+    if (auto bad =
+            std::find_if(row.kode.begin(), row.kode.end(),
+                         [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+        bad != row.kode.end()) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X",
+                    static_cast<unsigned>(static_cast<unsigned char>(*bad)));
+      error(line_no_, fields[static_cast<size_t>(cols.kode)].column,
+            std::string("control character (byte ") + hex + ") in code", line);
       continue;
     }
     row.period.tekst = std::string(get(cols.tekst));
