@@ -1,5 +1,6 @@
 // `nprcheck check`: the main job.
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -9,6 +10,8 @@
 #include "cli_util.hpp"
 #include "commands.hpp"
 #include "nprcheck/check.hpp"
+#include "nprcheck/config.hpp"
+#include "nprcheck/logging.hpp"
 #include "nprcheck/exit_codes.hpp"
 
 namespace nprcheck::cli {
@@ -118,12 +121,23 @@ void print_summary(const CheckOutcome& o) {
 
 int run_check(const std::vector<std::string>& args) {
   CheckOptions opt;
+  // A config file is read first; whatever the command line gives then overrides it (the
+  // options below are bound without defaults, so only what was given is written).
+  if (std::string config = find_config_arg(args); !config.empty()) {
+    Diagnostics config_diags;
+    bool loaded = load_config(config, opt, config_diags);
+    print_diagnostics(config_diags);
+    if (!loaded || config_diags.has_errors()) return kExitError;
+  }
   std::vector<std::string> formats;
-  std::string fail_on = "error", from, to;
+  std::string fail_on, from, to, max_error_rate, max_new_errors, umask;
   po::options_description desc("options");
   desc.add_options()
       ("help,h", "show this help")
       ("out,o", po::value(&opt.out_dir), "output directory for the reports (required)")
+      ("config,c", po::value<std::string>(),
+       "settings from a YAML file (see docs/nightly.example.yaml); options given on the "
+       "command line override it")
       ("tables", po::value(&opt.tables_dir), "code tables directory (default: the bundled tables)")
       ("rules", po::value(&opt.rules_dir), "rule set directory (default: the bundled rules/)")
       ("units", po::value(&opt.units_file),
@@ -141,16 +155,32 @@ int run_check(const std::vector<std::string>& args) {
       ("threads,j", po::value(&opt.threads), "worker threads (default: all cores)")
       ("no-progress", "no progress line on stderr, even on a terminal")
       ("quiet,q", "no summary on stderr");
+  po::options_description nightly("nightly operation (see docs/operations.md)");
+  nightly.add_options()
+      ("history", po::value(&opt.history_db),
+       "SQLite run history: findings are marked new or persisting, resolved ones counted")
+      ("waivers", po::value(&opt.waivers_file), "YAML file of accepted (waived) findings")
+      ("max-error-rate", po::value(&max_error_rate),
+       "exit 1 when episodes with errors / episodes exceeds this (0.02 or 2%)")
+      ("max-new-errors", po::value(&max_new_errors),
+       "exit 1 when there are more new errors than this since the previous run")
+      ("log-file", po::value(&opt.log_file), "also log to this rotating file")
+      ("log-format", po::value(&opt.log_format), "text or json (default: text)")
+      ("log-level", po::value(&opt.log_level),
+       "trace, debug, info, warn, error, off (default: info)")
+      ("umask", po::value(&umask), "umask for outputs, octal (default: 027: files 0640)")
+      ("lock-wait", po::value(&opt.lock_wait_seconds),
+       "seconds to wait for another run's history lock (default: 600)");
   po::options_description hidden;
   hidden.add_options()("input", po::value(&opt.inputs)->composing());
   po::options_description all;
-  all.add(desc).add(hidden);
+  all.add(desc).add(nightly).add(hidden);
   po::positional_options_description pos;
   pos.add("input", -1);
   po::variables_map vm;
   if (!parse_args(args, all, &pos, vm, "check")) return kExitError;
   if (vm.count("help") != 0) {
-    std::cout << kHelp << desc << "\n";
+    std::cout << kHelp << desc << "\n" << nightly << "\n";
     return kExitOk;
   }
   if (vm.count("no-progress") != 0) opt.progress = false;
@@ -162,9 +192,32 @@ int run_check(const std::vector<std::string>& args) {
       return kExitError;
     }
   }
-  if (!parse_severity(fail_on, opt.fail_on)) {
+  if (vm.count("fail-on") != 0 && !parse_severity(fail_on, opt.fail_on)) {
     std::fprintf(stderr, "nprcheck check: --fail-on must be error, warning or info, not '%s'\n",
                  fail_on.c_str());
+    return kExitError;
+  }
+  std::string why;
+  if (!max_error_rate.empty()) {
+    double rate = 0;
+    if (!parse_error_rate(max_error_rate, rate, why)) {
+      std::fprintf(stderr, "nprcheck check: --max-error-rate: %s\n", why.c_str());
+      return kExitError;
+    }
+    opt.max_error_rate = rate;
+  }
+  if (!max_new_errors.empty()) {
+    char* end = nullptr;
+    unsigned long long n = std::strtoull(max_new_errors.c_str(), &end, 10);
+    if (max_new_errors[0] == '-' || end == max_new_errors.c_str() || *end != '\0') {
+      std::fprintf(stderr, "nprcheck check: --max-new-errors must be a whole number, not '%s'\n",
+                   max_new_errors.c_str());
+      return kExitError;
+    }
+    opt.max_new_errors = n;
+  }
+  if (!umask.empty() && !parse_umask(umask, opt.umask, why)) {
+    std::fprintf(stderr, "nprcheck check: --umask: %s\n", why.c_str());
     return kExitError;
   }
   bool ok = true;
@@ -177,6 +230,10 @@ int run_check(const std::vector<std::string>& args) {
   }
   if (opt.out_dir.empty()) {
     std::fprintf(stderr, "nprcheck check: --out DIR is required\nTry 'nprcheck check --help'.\n");
+    return kExitError;
+  }
+  if (Status s = setup_logging(opt.log_level, opt.log_format, opt.log_file); !s) {
+    std::fprintf(stderr, "nprcheck check: %s\n", s.message().c_str());
     return kExitError;
   }
 
@@ -196,6 +253,7 @@ int run_check(const std::vector<std::string>& args) {
     std::fprintf(stderr, "nprcheck: no reports written; previous reports in %s left as they were\n",
                  opt.out_dir.c_str());
   }
+  shutdown_logging();
   return outcome.exit_code;
 }
 

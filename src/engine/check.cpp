@@ -24,7 +24,11 @@
 #include <set>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "nprcheck/code_tables.hpp"
+#include "nprcheck/config.hpp"
+#include "nprcheck/history.hpp"
 #include "nprcheck/default_paths.hpp"
 #include "nprcheck/episode_reader.hpp"
 #include "nprcheck/exit_codes.hpp"
@@ -34,7 +38,6 @@
 #include "nprcheck/report.hpp"
 #include "nprcheck/rules.hpp"
 #include "nprcheck/units.hpp"
-#include "pipeline_hooks.hpp"
 #include "progress.hpp"
 #include "tally.hpp"
 #include "thread_pool.hpp"
@@ -56,6 +59,13 @@ std::string now_iso() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
   return buf;
+}
+
+DateTime today() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  return make_date_time(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday).value_or(DateTime{});
 }
 
 bool is_extract_name(const std::string& name) {
@@ -239,6 +249,24 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     return fail(kExitError);
   }
 
+  // Nightly operation: the history lock, the history database and the waivers, before any
+  // input is read (a held lock or a newer database stops the run here).
+  auto nightly = NightlyRun::start(options, diagnostics, [] { return stop_requested(); });
+  if (!nightly) {
+    if (!nightly.status().message().empty() && !diagnostics.has_errors()) {
+      diagnostics.error("", 0, 0, nightly.status().message());
+    }
+    return fail(stop_requested() ? kExitInterrupted : kExitError);
+  }
+  // The nightly job warns loudly when the new year's tables are missing (ad-hoc checks of old
+  // extracts are told about missing years per year seen instead).
+  if (std::string w = nightly->active() ? new_year_tables_warning(m.tables, m.tables_dir, today())
+                                        : std::string();
+      !w.empty()) {
+    spdlog::warn("{}", w);
+    diagnostics.warning(m.tables_dir, 0, 0, w);
+  }
+
   std::vector<std::string> files = expand_inputs(options.inputs, diagnostics);
   if (files.empty()) {
     diagnostics.error("", 0, 0, "no input extracts to check");
@@ -328,14 +356,29 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
   }
 
   // Nightly operation: waivers and run history rewrite the findings with their status.
-  HookResult hooks = run_post_check_hooks(options, m, stage->dir(), diagnostics);
-  if (hooks.exit_code == kExitError) return fail(kExitError);
+  uint64_t new_errors = 0;
+  const PreviousRun* previous = nullptr;
+  if (nightly->active()) {
+    if (Status s = nightly->annotate(ndjson_path.string(), stage->dir().string(), m.started,
+                                     diagnostics);
+        !s) {
+      diagnostics.error("", 0, 0, s.message());
+      return fail(kExitError);
+    }
+    new_errors = nightly->new_errors();
+    if (const RunSummary* summary = nightly->summary(); summary != nullptr && summary->previous) {
+      previous = &*summary->previous;
+    }
+  }
 
   FindingSource source = ndjson_source(ndjson_path.string());
   tally_findings(m, source);
   m.finished = now_iso();
 
-  if (Status s = write_reports(stage->dir().string(), m, source, options.formats); !s) {
+  ReportOptions report_options;
+  report_options.previous = previous;
+  if (Status s = write_reports(stage->dir().string(), m, source, options.formats, report_options);
+      !s) {
     diagnostics.error("", 0, 0, s.message());
     return fail(kExitError);
   }
@@ -343,7 +386,9 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     diagnostics.error("", 0, 0, s.message());
     return fail(kExitError);
   }
-  if (Status s = write_summary_json((stage->dir() / "summary.json").string(), m, source); !s) {
+  if (Status s = write_summary_json((stage->dir() / "summary.json").string(), m, source,
+                                    previous);
+      !s) {
     diagnostics.error("", 0, 0, s.message());
     return fail(kExitError);
   }
@@ -352,9 +397,19 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     return fail(kExitError);
   }
   outcome.reports_written = true;
+  spdlog::info("reports written: {} episodes, {} findings", m.episodes, m.findings);
+
+  // A run that could not check everything must not become the next night's baseline.
+  const bool complete = !diagnostics.has_errors() && outcome.incomplete_inputs.empty();
+  if (nightly->active()) {
+    if (Status s = nightly->finish(m, complete); !s) {
+      diagnostics.error("", 0, 0, "run history: " + s.message());
+      return fail(kExitError);
+    }
+  }
 
   // Exit code: input errors first, then findings at or above --fail-on, then thresholds.
-  if (diagnostics.has_errors() || !outcome.incomplete_inputs.empty()) return fail(kExitError);
+  if (!complete) return fail(kExitError);
   uint64_t failing = 0;
   for (const auto& [sev, n] : m.per_severity) {
     Severity s{};
@@ -372,10 +427,10 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
                               std::to_string(*options.max_error_rate));
     }
   }
-  if (options.max_new_errors && hooks.new_errors > *options.max_new_errors) {
+  if (options.max_new_errors && new_errors > *options.max_new_errors) {
     threshold_hit = true;
     diagnostics.warning("", 0, 0,
-                        std::to_string(hooks.new_errors) + " new errors exceed --max-new-errors " +
+                        std::to_string(new_errors) + " new errors exceed --max-new-errors " +
                             std::to_string(*options.max_new_errors));
   }
   outcome.exit_code = (failing > 0 || threshold_hit) ? kExitFindings : kExitOk;

@@ -91,6 +91,8 @@ std::string finding_to_json(const Finding& f) {
   }
   j["codes"] = std::move(codes);
   j["message"] = f.message;
+  // The finding's identity across runs: what a waiver's `fingerprint` refers to.
+  j["fingerprint"] = fingerprint(f);
   if (f.novelty != Finding::Novelty::kUnknown) j["status"] = novelty_name(f.novelty);
   if (!f.first_seen.empty()) j["first_seen"] = f.first_seen;
   if (f.nights > 0) j["nights"] = f.nights;

@@ -82,7 +82,8 @@ TEST_CASE("finding JSON has a fixed key order and leaves unset history keys out"
   for (const auto& [k, v] : j.items()) keys.push_back(k);
   CHECK(keys == std::vector<std::string>{"rule", "version", "severity", "episode", "pasient",
                                          "unit", "unit_name", "avdeling", "dato", "file", "line",
-                                         "codes", "message"});
+                                         "codes", "message", "fingerprint"});
+  CHECK(j["fingerprint"] == fingerprint(f));
   CHECK(line.rfind(R"({"rule":"BV-002","version":3,"severity":"warning",)", 0) == 0);
   CHECK(line.find(R"({"value":"JJX00","system":"NCSP","year":2017,"text":")") != std::string::npos);
 
