@@ -156,7 +156,12 @@ int run_explain(const std::vector<std::string>& args) {
     const char* what = trace.outcome == RuleTrace::Outcome::kFired     ? "FIRED"
                        : trace.outcome == RuleTrace::Outcome::kPassed ? "passed"
                                                                        : "n/a";
-    std::printf("  %-9s %-7s %s\n", trace.rule_id.c_str(), what, trace.reason.c_str());
+    // One line per object: indent the continuation lines under the first.
+    std::string reason = trace.reason;
+    for (size_t pos = reason.find('\n'); pos != std::string::npos; pos = reason.find('\n', pos + 1)) {
+      reason.insert(pos + 1, std::string(20, ' '));
+    }
+    std::printf("  %-9s %-7s %s\n", trace.rule_id.c_str(), what, reason.c_str());
     for (const auto& f : trace.findings) {
       std::printf("            -> [%s] %s\n", severity_name(f.severity), f.message.c_str());
       ++fired;
