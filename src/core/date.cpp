@@ -72,14 +72,14 @@ int DateTime::day_of_month() const { return civil_from_days(day()).day; }
 
 std::string DateTime::date_string() const {
   Civil c = civil_from_days(day());
-  char buf[16];
+  char buf[40];  // room for any int year, so -Wformat-truncation has nothing to say
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
   return buf;
 }
 
 std::string DateTime::to_string() const {
   int64_t rem = seconds - static_cast<int64_t>(day()) * kSecondsPerDay;
-  char buf[16];
+  char buf[40];
   std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", static_cast<int>(rem / 3600),
                 static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
   return date_string() + buf;
