@@ -41,7 +41,7 @@ perf report -i "$OUT/perf.data" --stdio --no-children --sort dso,symbol 2>/dev/n
   | grep -v '^#' | grep -v '^$' | head -40 | tee "$OUT/flat.txt"
 echo
 echo "threads (comm/tid), for the parallel split:"
-perf report -i "$OUT/perf.data" --stdio --no-children --sort comm,tid 2>/dev/null \
+perf report -i "$OUT/perf.data" --stdio --no-children --sort pid 2>/dev/null \
   | grep -v '^#' | grep -v '^$' | head -10 | tee "$OUT/threads.txt"
 # Call chains on the first file only (DWARF unwinding is heavy).
 rm -rf "$OUT/reports"
