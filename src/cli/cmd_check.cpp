@@ -232,6 +232,11 @@ int run_check(const std::vector<std::string>& args) {
     std::fprintf(stderr, "nprcheck check: --out DIR is required\nTry 'nprcheck check --help'.\n");
     return kExitError;
   }
+  // --quiet also keeps the info log lines off the terminal (the log file still gets them when
+  // a level is given explicitly).
+  if (vm.count("quiet") != 0 && vm.count("log-level") == 0 && opt.log_level == "info") {
+    opt.log_level = "warn";
+  }
   if (Status s = setup_logging(opt.log_level, opt.log_format, opt.log_file); !s) {
     std::fprintf(stderr, "nprcheck check: %s\n", s.message().c_str());
     return kExitError;
