@@ -115,7 +115,7 @@ TEST_CASE("reports are owner/group only and no staging folder is left") {
   }
 }
 
-TEST_CASE("--unit keeps only that unit's findings; --rule selects rules by glob") {
+TEST_CASE("filters: --unit keeps only that unit's findings; --rule selects rules by glob") {
   auto all = fresh_dir("filter-all");
   REQUIRE(run_nprcheck(check_args(all)).exit_code == 1);
   // Pick the unit of the first finding and filter on it.
@@ -189,7 +189,7 @@ TEST_CASE("an output folder that cannot be written is a clear error") {
   CHECK(r.err.find("cannot create output directory") != std::string::npos);
 }
 
-TEST_CASE("--fail-on warning turns warnings into exit 1; an episode filter without errors exits 0") {
+TEST_CASE("exit codes: --fail-on warning turns warnings into exit 1; an episode filter without errors exits 0") {
   // Pick an episode that only has warnings, if the example has one.
   auto all = fresh_dir("failon-all");
   REQUIRE(run_nprcheck(check_args(all)).exit_code == 1);
