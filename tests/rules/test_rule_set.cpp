@@ -269,7 +269,7 @@ tiltak:
   CHECK(traces[1].outcome == RuleTrace::Outcome::kFired);
   CHECK(traces[1].findings.size() == 1);
   CHECK(traces[1].reason.find("Prosedyre 1 (JJX00 ZXM00): FIRED (assert is false)") == 0);
-  CHECK(traces[1].reason.find("; zxm=ZXM00; ncrp='JJB06K'; assert: ncrp == '' -> false; ") !=
+  CHECK(traces[1].reason.find("; zxm=ZXM00; ncrp='JJB06K'; assert: ncrp == '' -> false") !=
         std::string::npos);
   CHECK(traces[2].rule_id == "BV-003");
   CHECK(traces[2].outcome == RuleTrace::Outcome::kNotApplicable);
