@@ -148,6 +148,7 @@ machine="$(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /
 nprcheck_threads=()
 [[ -n $threads ]] && nprcheck_threads=(--threads "$threads")
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 throughput_rows=()
 ratio_rows=()
 agreement_rows=()
@@ -271,6 +272,7 @@ fi
 # ------------------------------------------------------------------------------------ report
 {
   echo "Machine: $machine. nprcheck threads: ${threads:-all cores}. Repeats: $repeat (fastest kept)."
+  echo "Load average (1/5/15 min) at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "| size | tool | input MB | episodes | wall s | CPU s | MB/s | episodes/s | peak RSS MB |"
   echo "|------|------|---------:|---------:|-------:|------:|-----:|-----------:|------------:|"
