@@ -60,15 +60,30 @@ gather_seeds() {
       done < <(find "$r" -type f -name "$p" -print0 2>/dev/null)
     done
   done
-  # The expression fuzzer takes expressions: pull them out of the rule files.
+  # The expression fuzzer takes one byte (scope, expected type, template?) and an expression:
+  # pull the where/let/assert/codes/message values out of the rule files.
   if [ "$t" = expr ]; then
-    while IFS= read -r -d '' f; do
-      grep -E '^\s*(where|assert|codes|message|[a-z_]+):\s*"' "$f" 2>/dev/null |
-        sed -E 's/^[^:]*:\s*"(.*)"\s*$/\1/' | while IFS= read -r e; do
-          printf '%s' "$e" >"$dir/seed-$n-$RANDOM"
-          n=$((n + 1))
-        done
-    done < <(find rules testdata/rules -name '*.yaml' -print0 2>/dev/null)
+    python3 - "$dir" rules testdata/rules <<'EOF'
+import os, re, sys
+out, roots = sys.argv[1], sys.argv[2:]
+scopes = {'episode': 0, 'tilstand': 1, 'tiltak': 2, 'prosedyre': 3, 'kode': 4}
+n = 0
+for root in roots:
+    for base, _, files in os.walk(root):
+        for f in files:
+            if not f.endswith('.yaml'):
+                continue
+            text = open(os.path.join(base, f), encoding='utf-8', errors='replace').read()
+            m = re.search(r'^scope:\s*(\w+)', text, re.M)
+            scope = scopes.get(m.group(1), 0) if m else 0
+            for key, value in re.findall(r'^\s*(where|assert|codes|message|[a-z_]+):\s*"(.*)"\s*$',
+                                         text, re.M):
+                expect = {'where': 1, 'assert': 1, 'codes': 2}.get(key, 0)
+                first = scope | (expect << 3) | (0x20 if key == 'message' else 0)
+                with open(os.path.join(out, 'rule-%d' % n), 'wb') as seed:
+                    seed.write(bytes([first]) + value.encode())
+                n += 1
+EOF
   fi
   # A gzip copy of each XML seed, so the reader's inflate path is fuzzed too.
   if [ "$t" = reader ]; then
