@@ -1,6 +1,8 @@
 // YAML helpers shared by the config and waivers loaders.
 #include "ops_yaml.hpp"
 
+#include "nprcheck/suggest.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -97,30 +99,7 @@ std::optional<YAML::Node> parse_yaml(const YamlSource& src, Diagnostics& d) {
 }
 
 std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
-  auto distance = [](std::string_view a, std::string_view b) {
-    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-      cur[0] = i;
-      for (size_t j = 1; j <= b.size(); ++j) {
-        size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-      }
-      std::swap(prev, cur);
-    }
-    return prev[b.size()];
-  };
-  std::string best;
-  size_t best_d = std::string::npos;
-  for (const auto& c : candidates) {
-    size_t dist = distance(word, c);
-    if (dist < best_d) {
-      best_d = dist;
-      best = c;
-    }
-  }
-  size_t limit = std::max<size_t>(2, word.size() / 3);
-  if (best_d != std::string::npos && best_d <= limit) return best;
+  if (std::string near = closest_name(word, candidates); !near.empty()) return near;
   // A known word the text abbreviates ("warn" for "warning").
   if (word.size() >= 3) {
     for (const auto& c : candidates) {

@@ -259,10 +259,6 @@ const BuiltinDef* find_builtin(std::string_view name);
 
 // ---- Helpers ----
 
-/// Levenshtein distance.
-size_t edit_distance(std::string_view a, std::string_view b);
-/// The closest candidate (edit distance at most max(2, size/3)), or empty.
-std::string closest_name(std::string_view word, const std::vector<std::string>& candidates);
 /// Text of a node in its expression.
 inline std::string_view node_text(std::string_view text, const Node& n) {
   if (n.off >= text.size()) return {};
