@@ -46,6 +46,7 @@ struct PreviousCounts {
   uint64_t episodes = 0;
   uint64_t findings = 0;
   uint64_t episodes_with_error = 0;
+  uint64_t resolved = 0;  ///< findings of the previous run that this run no longer has
 };
 
 /// Key figures of the previous run (from the run history: the ops module fills this). With it,

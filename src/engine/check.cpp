@@ -6,6 +6,7 @@
 // in batch order, so the findings come out in a stable order whatever the scheduling.
 #include "nprcheck/check.hpp"
 
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,15 +25,13 @@
 #include <set>
 #include <thread>
 
-#include <spdlog/spdlog.h>
-
 #include "nprcheck/code_tables.hpp"
 #include "nprcheck/config.hpp"
-#include "nprcheck/history.hpp"
 #include "nprcheck/default_paths.hpp"
 #include "nprcheck/episode_reader.hpp"
 #include "nprcheck/exit_codes.hpp"
 #include "nprcheck/hash.hpp"
+#include "nprcheck/history.hpp"
 #include "nprcheck/output_stage.hpp"
 #include "nprcheck/prepare.hpp"
 #include "nprcheck/report.hpp"
@@ -84,8 +83,16 @@ struct BatchResult {
 bool code_is_table_checked(const Kode& k) {
   if (k.kodeverk.size() != 1) return false;
   switch (k.kodeverk[0]) {
-    case 'D': case 'd': case 'Q': case 'q': case 'K': case 'k': case 'M': case 'm':
-    case 'R': case 'r':
+    case 'D':
+    case 'd':
+    case 'Q':
+    case 'q':
+    case 'K':
+    case 'k':
+    case 'M':
+    case 'm':
+    case 'R':
+    case 'r':
       return true;
     default:
       return false;
@@ -208,7 +215,8 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
   m.rules_dir = options.rules_dir.empty() ? default_rules_dir() : options.rules_dir;
   auto rules = RuleSet::load(m.rules_dir, diagnostics);
   if (!rules) {
-    if (!rules.status().message().empty()) diagnostics.error(m.rules_dir, 0, 0, rules.status().message());
+    if (!rules.status().message().empty())
+      diagnostics.error(m.rules_dir, 0, 0, rules.status().message());
     return fail(kExitError);
   }
   if (!options.rule_glob.empty() && rules->select(options.rule_glob) == 0) {
@@ -358,16 +366,26 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
   // Nightly operation: waivers and run history rewrite the findings with their status.
   uint64_t new_errors = 0;
   const PreviousRun* previous = nullptr;
+  PreviousRun previous_with_resolved;
   if (nightly->active()) {
-    if (Status s = nightly->annotate(ndjson_path.string(), stage->dir().string(), m.started,
-                                     diagnostics);
+    if (Status s =
+            nightly->annotate(ndjson_path.string(), stage->dir().string(), m.started, diagnostics);
         !s) {
       diagnostics.error("", 0, 0, s.message());
       return fail(kExitError);
     }
     new_errors = nightly->new_errors();
     if (const RunSummary* summary = nightly->summary(); summary != nullptr && summary->previous) {
-      previous = &*summary->previous;
+      // The previous run's figures, with how many of its findings this run no longer has.
+      previous_with_resolved = *summary->previous;
+      previous_with_resolved.total.resolved = summary->total.resolved;
+      for (const auto& [unit, c] : summary->per_unit) {
+        previous_with_resolved.per_unit[unit].resolved = c.resolved;
+      }
+      for (const auto& [rule, c] : summary->per_rule) {
+        previous_with_resolved.per_rule[rule].resolved = c.resolved;
+      }
+      previous = &previous_with_resolved;
     }
   }
 
@@ -386,8 +404,7 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     diagnostics.error("", 0, 0, s.message());
     return fail(kExitError);
   }
-  if (Status s = write_summary_json((stage->dir() / "summary.json").string(), m, source,
-                                    previous);
+  if (Status s = write_summary_json((stage->dir() / "summary.json").string(), m, source, previous);
       !s) {
     diagnostics.error("", 0, 0, s.message());
     return fail(kExitError);

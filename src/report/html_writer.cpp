@@ -286,6 +286,13 @@ std::string index_page(const RunManifest& m, const KeyFigures& k, const ReportOp
                 format_count(sev_count(k.per_severity, Severity::kWarning)) + " advarsler \u00b7 " +
                 format_count(sev_count(k.per_severity, Severity::kInfo)) + " info");
   if (novelty) h += card("Nye funn", format_count(k.new_findings), "siden forrige kjøring");
+  if (novelty) {
+    h += card("Vedvarende funn", format_count(k.persisting), "også i forrige kjøring");
+  }
+  if (novelty && prev != nullptr) {
+    h +=
+        card("Rettet", format_count(prev->total.resolved), "funn fra forrige kjøring som er borte");
+  }
   if (k.waived > 0) h += card("Unntatt", format_count(k.waived), "godkjent i unntaksfilen");
   h += "</section>\n";
 

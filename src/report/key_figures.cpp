@@ -127,6 +127,11 @@ Result<KeyFigures> compute_key_figures(const RunManifest& m, const FindingSource
       ++u.new_findings;
       ++rf.new_findings;
       ++urf.new_findings;
+    } else if (f.novelty == Finding::Novelty::kPersisting) {
+      ++k.persisting;
+      ++u.persisting;
+      ++rf.persisting;
+      ++urf.persisting;
     }
     ep.any = true;
     ep.rules_any.insert(f.rule_id);

@@ -19,6 +19,7 @@ struct RuleFigures {
   uint64_t episodes_with_finding = 0;  ///< episodes where the rule fired (not waived)
   uint64_t episodes_with_error = 0;    ///< ... with error severity
   uint64_t new_findings = 0;           ///< novelty kNew, not waived
+  uint64_t persisting = 0;             ///< novelty kPersisting, not waived
   uint64_t waived = 0;
   Severity severity = Severity::kInfo;  ///< highest severity seen
 };
@@ -32,6 +33,7 @@ struct UnitFigures {
   uint64_t episodes_with_finding = 0;
   uint64_t episodes_with_error = 0;
   uint64_t new_findings = 0;
+  uint64_t persisting = 0;
   uint64_t waived = 0;
   std::map<Severity, uint64_t> per_severity;  ///< not waived
   std::map<std::string, RuleFigures> per_rule;
@@ -47,6 +49,7 @@ struct KeyFigures {
   uint64_t episodes_with_finding = 0;
   uint64_t episodes_with_error = 0;
   uint64_t new_findings = 0;
+  uint64_t persisting = 0;
   uint64_t waived = 0;
   bool novelty_known = false;       ///< some finding carries new/persisting (a run with history)
   bool rule_episodes_known = true;  ///< false when built from the manifest alone

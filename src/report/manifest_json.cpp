@@ -262,6 +262,16 @@ ojson rule_json(const report::RuleFigures& r, uint64_t episodes, const ManifestR
   return j;
 }
 
+/// New, persisting and resolved findings (null without a run history).
+void add_novelty(ojson& j, bool known, uint64_t new_findings, uint64_t persisting,
+                 const PreviousCounts* before) {
+  j["new_findings"] = known ? ojson(new_findings) : ojson(nullptr);
+  j["persisting"] = known ? ojson(persisting) : ojson(nullptr);
+  j["resolved"] = known && before != nullptr ? ojson(before->resolved)
+                  : known                    ? ojson(0)
+                                             : ojson(nullptr);
+}
+
 /// summary.json from the key figures.
 std::string summary_json(const RunManifest& m, const report::KeyFigures* k,
                          const PreviousRun* previous) {
@@ -278,7 +288,8 @@ std::string summary_json(const RunManifest& m, const report::KeyFigures* k,
   total["episodes_with_error"] = k->episodes_with_error;
   total["error_rate"] = round6(rate(k->episodes_with_error, k->episodes));
   total["per_severity"] = severity_json(k->per_severity, k->waived);
-  total["new_findings"] = k->novelty_known ? ojson(k->new_findings) : ojson(nullptr);
+  add_novelty(total, k->novelty_known, k->new_findings, k->persisting,
+              previous != nullptr ? &previous->total : nullptr);
   total["change"] = change_json(k->episodes, k->findings, k->episodes_with_error,
                                 previous != nullptr ? &previous->total : nullptr);
   j["total"] = std::move(total);
@@ -295,7 +306,8 @@ std::string summary_json(const RunManifest& m, const report::KeyFigures* k,
     uj["episodes_with_error"] = u.episodes_with_error;
     uj["error_rate"] = round6(rate(u.episodes_with_error, u.episodes));
     uj["per_severity"] = severity_json(u.per_severity, u.waived);
-    uj["new_findings"] = k->novelty_known ? ojson(u.new_findings) : ojson(nullptr);
+    add_novelty(uj, k->novelty_known, u.new_findings, u.persisting,
+                lookup(previous, &PreviousRun::per_unit, id));
     uj["change"] = change_json(u.episodes, u.findings, u.episodes_with_error,
                                lookup(previous, &PreviousRun::per_unit, id));
     ojson per_rule = ojson::array();
@@ -316,6 +328,13 @@ std::string summary_json(const RunManifest& m, const report::KeyFigures* k,
     rules.push_back(rule_json(r, k->episodes, report::find_rule(m, rid),
                               lookup(previous, &PreviousRun::per_rule, rid), true,
                               k->rule_episodes_known));
+  }
+  if (k->novelty_known) {
+    for (auto& rj : rules) {
+      const std::string rid = rj["rule"];
+      add_novelty(rj, true, k->rules.at(rid).new_findings, k->rules.at(rid).persisting,
+                  lookup(previous, &PreviousRun::per_rule, rid));
+    }
   }
   j["rules"] = std::move(rules);
   return dump(j);

@@ -108,6 +108,18 @@ TEST_CASE("summary.json: key figures per unit and per rule, change since the pre
       rule_eps[f.rule_id].insert(f.episode_id);
     }
   }
+  // New and persisting findings, counted from the findings' novelty (waived ones excluded).
+  std::map<std::string, uint64_t> fresh, persisting;
+  uint64_t total_fresh = 0, total_persisting = 0;
+  for (const auto& f : fx.findings) {
+    if (f.waived) continue;
+    if (f.novelty == Finding::Novelty::kNew) ++fresh[f.unit], ++total_fresh;
+    if (f.novelty == Finding::Novelty::kPersisting) ++persisting[f.unit], ++total_persisting;
+  }
+  REQUIRE(total_fresh + total_persisting > 0);
+  CHECK(j["total"]["new_findings"] == total_fresh);
+  CHECK(j["total"]["persisting"] == total_persisting);
+  CHECK(j["total"]["resolved"] == 0);  // nothing known about a previous run
   uint64_t total_with_error = 0;
   REQUIRE(j["units"].size() == 3);
   for (const auto& u : j["units"]) {
@@ -120,6 +132,8 @@ TEST_CASE("summary.json: key figures per unit and per rule, change since the pre
                   static_cast<double>(fx.manifest.per_unit.at(id).episodes);
     CHECK(u["error_rate"].get<double>() == Approx(rate).margin(1e-6));
     CHECK(u["per_severity"]["waived"] == (id == "4201" ? 1 : 0));
+    CHECK(u["new_findings"] == fresh[id]);
+    CHECK(u["persisting"] == persisting[id]);
     total_with_error += with_error[id].size();
   }
   CHECK(j["total"]["episodes_with_error"] == total_with_error);
@@ -138,14 +152,18 @@ TEST_CASE("summary.json: key figures per unit and per rule, change since the pre
   previous->per_unit["4201"].episodes_with_error += 5;
   previous->per_unit["4201"].findings += 7;
   previous->per_rule["BV-001"].findings = 0;
+  previous->total.resolved = 4;
+  previous->per_unit["4201"].resolved = 3;
   REQUIRE(write_summary_json(path, fx.manifest, vector_source(fx.findings), &*previous));
   json k = json::parse(report_test::read_file(path));
   CHECK(k["previous_run"] == "2017-11-30T02:00:00");
+  CHECK(k["total"]["resolved"] == 4);
   for (const auto& u : k["units"]) {
     if (u["unit"] != "4201") {
       CHECK(u["change"]["findings"] == 0);
       continue;
     }
+    CHECK(u["resolved"] == 3);
     CHECK(u["change"]["findings"] == -7);
     CHECK(u["change"]["episodes_with_error"] == -5);
     CHECK(u["change"]["error_rate"].get<double>() < 0);
@@ -160,6 +178,8 @@ TEST_CASE("summary.json: key figures per unit and per rule, change since the pre
   std::string index = report_test::read_file(dir / "html" / "index.html");
   CHECK(index.find(">Endring</button>") != std::string::npos);
   CHECK(index.find("siden forrige kjøring") != std::string::npos);
+  CHECK(index.find("Vedvarende funn") != std::string::npos);
+  CHECK(index.find("Rettet</") != std::string::npos);
   fs::remove_all(dir);
 }
 
