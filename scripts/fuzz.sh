@@ -101,12 +101,23 @@ for t in "${targets[@]}"; do
   log="$build/logs/$t-$(date +%Y%m%dT%H%M%S).log"
   echo "== fuzz_$t for ${secs}s (log: $log)"
   rc=0
+  touch "$build/logs/.start-$t"
   UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
     nice -n "$nice_level" "$build/tests/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=20 \
     -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=262144 "${dict[@]}" \
     -artifact_prefix="$build/artifacts/$t-" -print_final_stats=1 \
     "$corpus" "$build/seeds/$t" >"$log" 2>&1 || rc=$?
-  tail -n 14 "$log"
+  if [ "$rc" -eq 0 ]; then
+    tail -n 6 "$log"
+  else
+    # The whole report from its first line (the summary alone hides the top of the stack), and
+    # the input itself, so that a finding on a CI machine can be reproduced anywhere.
+    sed -n '/==[0-9]*==\|ALARM\|deadly signal\|ERROR: libFuzzer/,$p' "$log" | head -n 120
+    find "$build/artifacts" -name "$t-*" -newer "$build/logs/.start-$t" -type f | while read -r a; do
+      echo "-- $a ($(stat -c %s "$a") bytes), base64 of its first 8 KiB:"
+      head -c 8192 "$a" | base64 -w 100
+    done
+  fi
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   result=ok
   if [ "$rc" -ne 0 ]; then

@@ -22,14 +22,18 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 std::string closest_name(std::string_view word, const std::vector<std::string>& candidates) {
   std::string best;
   size_t best_d = std::string::npos;
+  const size_t limit = std::max<size_t>(2, word.size() / 3);
   for (const auto& c : candidates) {
+    // The distance is at least the difference in length: skip what cannot be close enough, so
+    // that a very long unknown word costs one comparison of lengths per candidate.
+    const size_t diff = word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+    if (diff > limit || diff >= best_d) continue;
     size_t d = edit_distance(word, c);
     if (d < best_d) {
       best_d = d;
       best = c;
     }
   }
-  size_t limit = std::max<size_t>(2, word.size() / 3);
   if (best_d == std::string::npos || best_d > limit || best_d == 0) return {};
   return best;
 }

@@ -59,13 +59,14 @@ class AliasFinder : public YAML::EventHandler {
   void OnMapEnd() override {}
 };
 
-/// The position of the first alias in `text`, if any (throws YAML::ParserException like Load).
+/// The position of the first alias in the first document of `text` (the one YAML::Load reads),
+/// if any; throws YAML::ParserException like Load. Only one document: yaml-cpp 0.7 can report
+/// another document forever without consuming input (e.g. on a text starting with `,`).
 std::optional<YAML::Mark> first_alias(const std::string& text) {
   std::istringstream in(text);
   YAML::Parser parser(in);
   AliasFinder finder;
-  while (!finder.alias && parser.HandleNextDocument(finder)) {
-  }
+  parser.HandleNextDocument(finder);
   return finder.alias;
 }
 

@@ -55,7 +55,5 @@ MappedText map_scalar(const SourceFile& file, const YAML::Node& node);
 
 /// The closest candidate to `word` (edit distance), or empty when none is close.
 std::string closest(std::string_view word, const std::vector<std::string>& candidates);
-/// Edit distance (Levenshtein) between two strings.
-size_t edit_distance(std::string_view a, std::string_view b);
 
 }  // namespace nprcheck::rules_detail

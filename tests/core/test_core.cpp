@@ -6,6 +6,7 @@
 #include "nprcheck/finding.hpp"
 #include "nprcheck/hash.hpp"
 #include "nprcheck/status.hpp"
+#include "nprcheck/suggest.hpp"
 
 using namespace nprcheck;
 
@@ -42,8 +43,8 @@ TEST_CASE("days_from_civil round-trips through DateTime") {
 }
 
 TEST_CASE("format_diagnostic renders file:line:col, the line and a caret") {
-  Diagnostic d{DiagnosticLevel::kError, "rules/bv/BV-001.yaml", 7, 12, "unknown field 'x'",
-               "assert: prosedyre.kode"};
+  Diagnostic d{DiagnosticLevel::kError, "rules/bv/BV-001.yaml",  7, 12,
+               "unknown field 'x'",     "assert: prosedyre.kode"};
   CHECK(format_diagnostic(d) ==
         "rules/bv/BV-001.yaml:7:12: error: unknown field 'x'\n"
         "  assert: prosedyre.kode\n"
@@ -72,8 +73,7 @@ TEST_CASE("sha256 matches the FIPS 180-4 test vectors") {
   CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   std::string million(1000000, 'a');
-  CHECK(sha256_hex(million) ==
-        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  CHECK(sha256_hex(million) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 TEST_CASE("Result carries a value or a status") {
@@ -111,4 +111,16 @@ TEST_CASE("severity names parse back") {
   CHECK(s == Severity::kWarning);
   CHECK(std::string(severity_name(Severity::kError)) == "error");
   CHECK_FALSE(parse_severity("fatal", s));
+}
+
+TEST_CASE("suggest: the closest name within a third of the word's length", "[core][suggest]") {
+  const std::vector<std::string> names = {"prosedyre.koder", "prosedyre.hovedkode", "episode.id"};
+  CHECK(nprcheck::edit_distance("kitten", "sitting") == 3);
+  CHECK(nprcheck::edit_distance("", "abc") == 3);
+  CHECK(nprcheck::closest_name("prosedyre.kode", names) == "prosedyre.koder");
+  CHECK(nprcheck::closest_name("episode.idd", names) == "episode.id");
+  CHECK(nprcheck::closest_name("pasient.kjonn", names).empty());  // nothing close
+  CHECK(nprcheck::closest_name("episode.id", names).empty());     // an exact match is no hint
+  // A huge unknown word (a fuzzer's favourite) is compared by length only, and has no match.
+  CHECK(nprcheck::closest_name(std::string(200000, 'x'), names).empty());
 }
