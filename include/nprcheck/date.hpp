@@ -37,4 +37,9 @@ std::optional<DateTime> parse_date_time(std::string_view text);
 /// Days since 1970-01-01 for a civil date (no validation).
 int32_t days_from_civil(int year, int month, int day);
 
+/// The machine's local time now, `YYYY-MM-DDThh:mm:ss` (run stamps, lock files, history).
+std::string now_local_iso();
+/// The machine's local calendar day today (at midnight).
+DateTime today_local();
+
 }  // namespace nprcheck

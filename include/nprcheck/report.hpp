@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nprcheck/escape.hpp"
 #include "nprcheck/finding.hpp"
 #include "nprcheck/manifest.hpp"
 #include "nprcheck/status.hpp"
@@ -120,8 +121,6 @@ const std::vector<std::string>& report_formats();
 /// A unit id made safe as a file name part: ids matching [A-Za-z0-9][A-Za-z0-9_-]{0,63} stay as
 /// they are; anything else (`../../etc`, empty, too long) becomes `_` + 16 hex digits of SHA-256.
 std::string unit_file_stem(std::string_view unit);
-/// Escapes & < > " ' for HTML text and attributes; drops C0 control characters except \t \n \r.
-std::string html_escape(std::string_view text);
 /// One CSV cell: formula neutralisation, then RFC 4180 quoting for the `;` separator.
 std::string csv_cell(std::string_view text);
 

@@ -2,6 +2,7 @@
 #include "nprcheck/date.hpp"
 
 #include <cstdio>
+#include <ctime>
 
 namespace nprcheck {
 
@@ -140,6 +141,22 @@ std::optional<DateTime> parse_date_time(std::string_view text) {
   }
   if (pos != text.size()) return std::nullopt;
   return make_date_time(y, mo, d, h, mi, s);
+}
+
+std::string now_local_iso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return buf;
+}
+
+DateTime today_local() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  return make_date_time(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday).value_or(DateTime{});
 }
 
 }  // namespace nprcheck

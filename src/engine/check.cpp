@@ -27,6 +27,7 @@
 
 #include "nprcheck/code_tables.hpp"
 #include "nprcheck/config.hpp"
+#include "nprcheck/date.hpp"
 #include "nprcheck/default_paths.hpp"
 #include "nprcheck/episode_reader.hpp"
 #include "nprcheck/exit_codes.hpp"
@@ -50,22 +51,6 @@ namespace {
 std::atomic<bool> g_stop{false};
 
 constexpr size_t kBatchEpisodes = 1000;
-
-std::string now_iso() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return buf;
-}
-
-DateTime today() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  return make_date_time(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday).value_or(DateTime{});
-}
 
 bool is_extract_name(const std::string& name) {
   return name.ends_with(".xml") || name.ends_with(".xml.gz");
@@ -204,7 +189,7 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
   CheckOutcome outcome;
   RunManifest& m = outcome.manifest;
   m.tool_version = NPRCHECK_VERSION;
-  m.started = now_iso();
+  m.started = now_local_iso();
   m.filters = describe_filters(options);
   auto fail = [&](int code) {
     outcome.exit_code = code;
@@ -268,8 +253,9 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
   }
   // The nightly job warns loudly when the new year's tables are missing (ad-hoc checks of old
   // extracts are told about missing years per year seen instead).
-  if (std::string w = nightly->active() ? new_year_tables_warning(m.tables, m.tables_dir, today())
-                                        : std::string();
+  if (std::string w = nightly->active()
+                          ? new_year_tables_warning(m.tables, m.tables_dir, today_local())
+                          : std::string();
       !w.empty()) {
     spdlog::warn("{}", w);
     diagnostics.warning(m.tables_dir, 0, 0, w);
@@ -391,7 +377,7 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
 
   FindingSource source = ndjson_source(ndjson_path.string());
   tally_findings(m, source);
-  m.finished = now_iso();
+  m.finished = now_local_iso();
 
   ReportOptions report_options;
   report_options.previous = previous;

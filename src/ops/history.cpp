@@ -9,6 +9,8 @@
 #include <fstream>
 #include <set>
 
+#include "nprcheck/date.hpp"
+
 namespace nprcheck {
 
 namespace fs = std::filesystem;
@@ -124,15 +126,6 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
   Status error_;
 };
-
-std::string now_local_iso() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return buf;
-}
 
 // The 32 bytes of a fingerprint's 64 hex digits (stored as a BLOB: half the size).
 std::string fingerprint_blob(const std::string& hex) {

@@ -11,18 +11,11 @@
 #include <ctime>
 #include <thread>
 
+#include "nprcheck/date.hpp"
+
 namespace nprcheck {
 
 namespace {
-
-std::string now_local_iso() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return buf;
-}
 
 std::string read_all(int fd) {
   std::string out;

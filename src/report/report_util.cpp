@@ -27,35 +27,6 @@ std::string unit_file_stem(std::string_view unit) {
   return "_" + sha256_hex(unit).substr(0, 16);
 }
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
-        if (c == 0x7f) break;
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string csv_cell(std::string_view text) {
   std::string cell;
   cell.reserve(text.size() + 3);

@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "nprcheck/escape.hpp"
 #include "nprcheck/prepare.hpp"
 #include "nprcheck/units.hpp"
 #include "rule_file.hpp"
@@ -21,29 +22,6 @@ std::string finding_codes(const Finding& f) {
   std::vector<std::string> v;
   for (const auto& c : f.codes) v.push_back(c.verdi);
   return join_values(v);
-}
-
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // The episode a test runs on, prepared; empty with `error` set when it cannot be had.
@@ -186,18 +164,18 @@ std::string rule_tests_junit(const std::vector<RuleTestResult>& results) {
   for (const auto& [id, list] : by_rule) {
     size_t f = 0;
     for (const auto* r : list) f += r->passed ? 0 : 1;
-    x += "  <testsuite name=\"" + xml_escape(id) + "\" tests=\"" + std::to_string(list.size()) +
+    x += "  <testsuite name=\"" + html_escape(id) + "\" tests=\"" + std::to_string(list.size()) +
          "\" failures=\"" + std::to_string(f) + "\">\n";
     for (const auto* r : list) {
-      x += "    <testcase classname=\"rules." + xml_escape(id) + "\" name=\"" +
-           xml_escape(r->test_name) + "\" file=\"" + xml_escape(r->file) + "\" line=\"" +
+      x += "    <testcase classname=\"rules." + html_escape(id) + "\" name=\"" +
+           html_escape(r->test_name) + "\" file=\"" + html_escape(r->file) + "\" line=\"" +
            std::to_string(r->line) + "\"";
       if (r->passed) {
         x += "/>\n";
       } else {
         std::string first_line = r->failure.substr(0, r->failure.find('\n'));
-        x += ">\n      <failure message=\"" + xml_escape(first_line) + "\">" +
-             xml_escape(r->failure) + "</failure>\n    </testcase>\n";
+        x += ">\n      <failure message=\"" + html_escape(first_line) + "\">" +
+             html_escape(r->failure) + "</failure>\n    </testcase>\n";
       }
     }
     x += "  </testsuite>\n";
