@@ -10,7 +10,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -416,6 +418,74 @@ void run_ruleset(benchmark::State& state, const std::string& glob) {
 
 void BM_RuleSet_evaluate_all(benchmark::State& state) { run_ruleset(state, ""); }
 BENCHMARK(BM_RuleSet_evaluate_all)->Unit(benchmark::kMicrosecond);
+
+/// A rule directory with the shipped rules plus copies of them under new ids (`BV-001-X01`...),
+/// `count` rules in all (the rule-count scaling experiment; the copies fire like the originals).
+std::string make_rule_variant(size_t count) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("nprcheck-bench-rules-" + std::to_string(count));
+  fs::remove_all(dir);
+  fs::copy(kSource + "/rules", dir, fs::copy_options::recursive);
+  std::vector<fs::path> originals;
+  for (const auto& f : fs::recursive_directory_iterator(kSource + "/rules")) {
+    if (f.path().extension() == ".yaml") originals.push_back(f.path());
+  }
+  std::sort(originals.begin(), originals.end());
+  fs::create_directories(dir / "copies");
+  size_t have = originals.size();
+  for (int round = 1; have < count; ++round) {
+    for (const auto& f : originals) {
+      if (have >= count) break;
+      const std::string id = f.stem().string();
+      char suffix[16];
+      std::snprintf(suffix, sizeof suffix, "-X%02d", round);
+      std::ifstream in(f);
+      std::stringstream text;
+      text << in.rdbuf();
+      std::string body = text.str();
+      const std::string from = "id: " + id + "\n";
+      if (auto pos = body.find(from); pos != std::string::npos) {
+        body.replace(pos, from.size(), "id: " + id + suffix + "\n");
+      }
+      std::ofstream(dir / "copies" / (id + suffix + ".yaml")) << body;
+      ++have;
+    }
+  }
+  return dir.string();
+}
+
+// RuleSet::evaluate with 17, 50, 100, 200 rules on the example episodes: the cost per episode
+// should grow linearly with the number of rules (items/s = episodes/s on one thread).
+void BM_RuleSet_rules(benchmark::State& state) {
+  const auto count = static_cast<size_t>(state.range(0));
+  const std::string dir = make_rule_variant(count);
+  Diagnostics d;
+  auto r = RuleSet::load(dir, d);
+  if (!r) fail("cannot load the rule variant " + dir, d);
+  const RuleSet rs = std::move(r).value();
+  std::filesystem::remove_all(dir);
+  const auto& episodes = example_episodes();
+  const EvalContext ctx{&tables(), &units()};
+  std::vector<Finding> out;
+  size_t findings = 0;
+  for (auto _ : state) {
+    for (const auto& e : episodes) {
+      out.clear();
+      rs.evaluate(e, ctx, out);
+      findings += out.size();
+    }
+  }
+  benchmark::DoNotOptimize(findings);
+  const double n_episodes = static_cast<double>(state.iterations() * episodes.size());
+  state.SetItemsProcessed(static_cast<int64_t>(n_episodes));
+  state.counters["rules"] = static_cast<double>(rs.size());
+  state.counters["findings/episode"] = static_cast<double>(findings) / n_episodes;
+  state.counters["ns/episode/rule"] = benchmark::Counter(
+      n_episodes * static_cast<double>(rs.size()),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert, benchmark::Counter::OneK::kIs1000);
+}
+BENCHMARK(BM_RuleSet_rules)->Arg(17)->Arg(50)->Arg(100)->Arg(200)->Unit(benchmark::kMicrosecond);
 
 void register_per_rule() {
   const RuleSet rs = load_rules("");
