@@ -441,14 +441,14 @@ class Checker:
                             and (h.verdi, k.verdi) in self.ncrp_of), None)
                 if zxm is None:
                     continue
+                # Fires whenever the mapping has a row for the pair (rule set v1; whether the
+                # NCRP code itself is valid on the date is KODE-001/KODE-002's business).
                 ncrp = self.ncrp_of[(h.verdi, zxm.verdi)]
-                year = p.dato.year
-                if year in self.t.years[NCRP] and year in self.t.codes[NCRP].get(ncrp, ()):
-                    self.finding("BV-002", ep, p.line, p.koder,
-                                 "Prosedyren er kodet %s + %s (%s, %s), men NCRP-koden %s (%s) "
-                                 "finnes. Registrer %s i stedet for NCSP- og ZXM-koden."
-                                 % (h.verdi, zxm.verdi, self.tekst(h), self.tekst(zxm), ncrp,
-                                    self.t.tekst_any(ncrp), ncrp))
+                self.finding("BV-002", ep, p.line, p.koder,
+                             "Prosedyren er kodet %s + %s (%s, %s), men NCRP-koden %s (%s) "
+                             "finnes. Registrer %s i stedet for NCSP- og ZXM-koden."
+                             % (h.verdi, zxm.verdi, self.tekst(h), self.tekst(zxm), ncrp,
+                                self.t.tekst_any(ncrp), ncrp))
             # BV-003
             for t in tiltak_list:
                 if t.type == 2 and not any(p.koder for p in t.prosedyrer):
