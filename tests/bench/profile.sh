@@ -8,6 +8,8 @@
 # kept in Release builds, so the chains use DWARF unwinding on a short sample). Results go to
 # build/bench/profile/. Run tests/bench/run_bench.sh first so that the binaries and data exist.
 set -euo pipefail
+# `perf report | head` ends perf report with SIGPIPE: that is not a failure here.
+trim() { sed -e 's/ *- *- *$//' -e 's/ *$//' | cut -c1-220 || true; }
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BENCH_BUILD:-$ROOT/build/bench}
 DATA=${BENCH_DATA:-$ROOT/build/bench-data}
@@ -34,22 +36,26 @@ mapfile -t files < <(find "$DATA/$size" -maxdepth 1 -type f \( -name '*.xml' -o 
 (( ${#files[@]} > 0 )) || { echo "profile.sh: no extract in $DATA/$size (run run_bench.sh --size $size)" >&2; exit 2; }
 
 rm -rf "$OUT/reports"
-perf record -F 499 -o "$OUT/perf.data" -- "$NPRCHECK" check --out "$OUT/reports" \
+perf record -F 999 -o "$OUT/perf.data" -- "$NPRCHECK" check --out "$OUT/reports" \
   --units "$UNITS" --format html,csv,sarif,junit --no-progress "${files[@]}" \
   >/dev/null 2>"$OUT/perf-record.log" || true
+set +o pipefail
 perf report -i "$OUT/perf.data" --stdio --no-children --sort dso,symbol 2>/dev/null \
-  | grep -v '^#' | grep -v '^$' | head -40 | tee "$OUT/flat.txt"
+  | grep -v '^#' | grep -v '^$' | head -40 | trim | tee "$OUT/flat.txt"
 echo
 echo "threads (comm/tid), for the parallel split:"
 perf report -i "$OUT/perf.data" --stdio --no-children --sort pid 2>/dev/null \
-  | grep -v '^#' | grep -v '^$' | head -10 | tee "$OUT/threads.txt"
+  | grep -v '^#' | grep -v '^$' | head -10 | trim | tee "$OUT/threads.txt"
+set -o pipefail
 # Call chains on the first file only (DWARF unwinding is heavy).
 rm -rf "$OUT/reports"
 perf record -F 199 --call-graph dwarf,16384 -o "$OUT/perf-dwarf.data" -- "$NPRCHECK" check \
   --out "$OUT/reports" --units "$UNITS" --format html,csv,sarif,junit \
   --no-progress "${files[0]}" >/dev/null 2>>"$OUT/perf-record.log" || true
+set +o pipefail
 perf report -i "$OUT/perf-dwarf.data" --stdio --children --sort symbol 2>/dev/null \
-  | grep -E '^ +[0-9]' | head -40 >"$OUT/inclusive.txt"
+  | grep -E '^ +[0-9]' | head -40 | trim >"$OUT/inclusive.txt"
+set -o pipefail
 echo
 echo "inclusive time (children included), top 40: $OUT/inclusive.txt"
 cat "$OUT/inclusive.txt"

@@ -204,16 +204,24 @@ run_size() {
   if [[ -n $n_wall && -n $p_wall && -f $RUN_DIR/nprcheck-$size/findings.ndjson ]]; then
     agreement_rows+=("$("$PYTHON" - "$RUN_DIR/nprcheck-$size/findings.ndjson" "$RUN_DIR/python-$size.ndjson" "$size" <<'EOF'
 import collections, json, sys
-def tally(p):
-    c = collections.Counter()
+# A finding is (episode, rule, codes named); the per-rule tally shows where they differ. Message
+# texts are compared separately (the baseline's wording may lag the rule files).
+def load(p):
+    c, m = collections.Counter(), collections.Counter()
     with open(p, encoding="utf-8") as f:
         for line in f:
-            c[json.loads(line)["rule"]] += 1
-    return c
-a, b = tally(sys.argv[1]), tally(sys.argv[2])
-diff = ["%s %d/%d" % (r, a[r], b[r]) for r in sorted(set(a) | set(b)) if a[r] != b[r]]
-print("| %s | %d | %d | %s |" % (sys.argv[3], sum(a.values()), sum(b.values()),
-                                  "; ".join(diff) if diff else "identical per rule"))
+            j = json.loads(line)
+            key = (j["episode"], j["rule"], ",".join(sorted(k["value"] for k in j["codes"])))
+            c[key] += 1
+            m[key + (j.get("message", ""),)] += 1
+    return c, m
+(a, am), (b, bm) = load(sys.argv[1]), load(sys.argv[2])
+ra, rb = collections.Counter(k[1] for k in a - b), collections.Counter(k[1] for k in b - a)
+diff = ["%s +%d/-%d" % (r, ra[r], rb[r]) for r in sorted(set(ra) | set(rb))]
+same = a == b
+msg = sum((am - bm).values()) if same else "-"
+print("| %s | %d | %d | %s | %s |" % (sys.argv[3], sum(a.values()), sum(b.values()),
+      "identical (episode, rule, codes)" if same else "; ".join(diff), msg))
 EOF
 )")
   fi
@@ -285,8 +293,8 @@ fi
   fi
   if (( ${#agreement_rows[@]} > 0 )); then
     echo
-    echo "| size | nprcheck findings | Python findings | per-rule differences (rule nprcheck/Python) |"
-    echo "|------|------:|------:|------|"
+    echo "| size | nprcheck findings | Python findings | findings only in nprcheck/only in Python, per rule | same findings, other message text |"
+    echo "|------|------:|------:|------|------:|"
     printf '%s\n' "${agreement_rows[@]}"
   fi
   if (( ${#scaling_rows[@]} > 0 )); then
