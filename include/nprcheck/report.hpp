@@ -38,6 +38,9 @@ FindingSource ndjson_source(std::string path);
 FindingSource vector_source(const std::vector<Finding>& findings);
 /// Writes every finding of `source` as one JSON line (rewriting findings.ndjson after waivers).
 Status write_ndjson(const std::string& path, const FindingSource& source);
+/// Copies `source` into a compact binary file at `path` (the caller removes it) and returns a
+/// source replaying that file: many times faster than re-parsing findings.ndjson per pass.
+Result<FindingSource> spill_findings(const std::string& path, const FindingSource& source);
 
 // ---------------------------------------------------------------------------------------------
 // Run manifest and key figures

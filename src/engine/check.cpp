@@ -306,6 +306,9 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       m.inputs.push_back(std::move(input));
       continue;
     }
+    // The file's SHA-256 (for run.json) on a worker, beside the reading: the workers have time
+    // to spare, the reading thread has none.
+    auto hash = pool.submit([path] { return sha256_file(path); });
     std::deque<std::future<BatchResult>> inflight;
     const size_t max_inflight = 2 * pool.size() + 1;
     for (;;) {
@@ -329,8 +332,7 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     input.episodes = (*reader)->episodes_read();
     input.complete = (*reader)->complete() && !stop_requested();
     if (!input.complete) outcome.incomplete_inputs.push_back(path);
-    auto hash = sha256_file(path);
-    if (hash) input.sha256 = *hash;
+    if (auto digest = hash.get()) input.sha256 = *digest;
     m.inputs.push_back(std::move(input));
     progress.finish_file();
   }
@@ -375,7 +377,14 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     }
   }
 
-  FindingSource source = ndjson_source(ndjson_path.string());
+  // findings.ndjson is read once more; every later pass replays a binary copy of it.
+  const fs::path spill_path = stage->dir() / ".findings.spill";
+  auto spilled = spill_findings(spill_path.string(), ndjson_source(ndjson_path.string()));
+  if (!spilled) {
+    diagnostics.error("", 0, 0, spilled.status().message());
+    return fail(kExitError);
+  }
+  const FindingSource& source = *spilled;
   tally_findings(m, source);
   m.finished = now_local_iso();
 
@@ -395,6 +404,8 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     diagnostics.error("", 0, 0, s.message());
     return fail(kExitError);
   }
+  std::error_code ec;
+  fs::remove(spill_path, ec);
   if (Status s = stage->commit(); !s) {
     diagnostics.error("", 0, 0, s.message());
     return fail(kExitError);

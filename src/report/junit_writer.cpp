@@ -26,13 +26,6 @@ std::string failure_line(const Finding& f) {
   return s;
 }
 
-struct RuleCase {
-  Severity worst = Severity::kInfo;
-  uint64_t findings = 0;  // error and warning
-  std::string failure_text;
-  std::string info_text;  // info findings: listed, not failing
-};
-
 }  // namespace
 
 Status write_junit_from(const std::string& path, const RunManifest& m, const KeyFigures& k,
@@ -56,49 +49,22 @@ Status write_junit_from(const std::string& path, const RunManifest& m, const Key
   out << "<testsuites name=\"nprcheck\" tests=\"" + std::to_string(units.size() * rule_ids.size()) +
              "\" failures=\"" + std::to_string(total_failures) + "\" errors=\"0\" time=\"0\">\n";
 
-  std::string suites;
   size_t suite_id = 0;
   for (const auto& unit : units) {
-    std::map<std::string, RuleCase> cases;
-    Status s = part.unit_source(unit)([&](const Finding& f) {
-      if (f.waived) return;
-      RuleCase& c = cases[f.rule_id];
-      if (f.severity == Severity::kInfo) {
-        c.info_text += failure_line(f) + "\n";
-        return;
-      }
-      c.worst = std::max(c.worst, f.severity);
-      ++c.findings;
-      c.failure_text += failure_line(f) + "\n";
-    });
-    if (!s) return s;
     auto uit = k.units.find(unit);
-    const std::string name =
-        uit != k.units.end() ? unit_display_name(unit, uit->second.unit_name) : unit;
+    const UnitFigures* uf = uit != k.units.end() ? &uit->second : nullptr;
+    const std::string name = uf != nullptr ? unit_display_name(unit, uf->unit_name) : unit;
+    // A rule's findings in a unit all have the rule's severity: a warning or error fails the
+    // testcase, info findings are listed in its system-out. Waived findings are left out.
+    auto figures = [&](const std::string& rid) -> const RuleFigures* {
+      if (uf == nullptr) return nullptr;
+      auto it = uf->per_rule.find(rid);
+      return it != uf->per_rule.end() && it->second.findings > 0 ? &it->second : nullptr;
+    };
     uint64_t failures = 0;
-    std::string body;
     for (const auto& rid : rule_ids) {
-      const ManifestRule* r = find_rule(m, rid);
-      std::string title = r != nullptr && !r->title.empty() ? rid + " " + r->title : rid;
-      body += "    <testcase classname=\"" + html_escape("nprcheck." + unit_file_stem(unit)) +
-              "\" name=\"" + html_escape(title) + "\" time=\"0\"";
-      auto cit = cases.find(rid);
-      if (cit == cases.end() || (cit->second.findings == 0 && cit->second.info_text.empty())) {
-        body += "/>\n";
-        continue;
-      }
-      body += ">\n";
-      const RuleCase& c = cit->second;
-      if (c.findings > 0) {
-        ++failures;
-        body += "      <failure type=\"" + std::string(severity_name(c.worst)) + "\" message=\"" +
-                std::to_string(c.findings) + " funn\">" + html_escape(c.failure_text) +
-                "</failure>\n";
-      }
-      if (!c.info_text.empty()) {
-        body += "      <system-out>" + html_escape(c.info_text) + "</system-out>\n";
-      }
-      body += "    </testcase>\n";
+      const RuleFigures* rf = figures(rid);
+      if (rf != nullptr && rf->severity >= Severity::kWarning) ++failures;
     }
     std::string header = "  <testsuite name=\"" + html_escape(name + " (" + unit + ")") +
                          "\" id=\"" + std::to_string(suite_id++) + "\" tests=\"" +
@@ -107,17 +73,45 @@ Status write_junit_from(const std::string& path, const RunManifest& m, const Key
     if (!m.started.empty()) header += " timestamp=\"" + html_escape(m.started) + "\"";
     header += ">\n    <properties>\n";
     header += "      <property name=\"unit\" value=\"" + html_escape(unit) + "\"/>\n";
-    if (uit != k.units.end()) {
-      header += "      <property name=\"episodes\" value=\"" +
-                std::to_string(uit->second.episodes) + "\"/>\n";
+    if (uf != nullptr) {
+      header +=
+          "      <property name=\"episodes\" value=\"" + std::to_string(uf->episodes) + "\"/>\n";
       header += "      <property name=\"episodes_with_error\" value=\"" +
-                std::to_string(uit->second.episodes_with_error) + "\"/>\n";
+                std::to_string(uf->episodes_with_error) + "\"/>\n";
     }
     header += "    </properties>\n";
-    suites += header + body + "  </testsuite>\n";
-    // Flush a unit at a time: memory holds one unit's findings at most.
-    out << suites;
-    suites.clear();
+    out << header;
+
+    // The unit's findings split by rule (one pass), so that each testcase's text is streamed
+    // to the file: memory holds a few buffers, never a unit's findings.
+    auto by_rule = UnitPartition::create(
+        part.dir() / ("junit-" + std::to_string(suite_id)), part.unit_source(unit),
+        [](const Finding& f) { return f.waived ? nullptr : &f.rule_id; });
+    if (!by_rule) return by_rule.status();
+    for (const auto& rid : rule_ids) {
+      const ManifestRule* r = find_rule(m, rid);
+      std::string title = r != nullptr && !r->title.empty() ? rid + " " + r->title : rid;
+      out << "    <testcase classname=\"" + html_escape("nprcheck." + unit_file_stem(unit)) +
+                 "\" name=\"" + html_escape(title) + "\" time=\"0\"";
+      const RuleFigures* rf = figures(rid);
+      if (rf == nullptr) {
+        out << "/>\n";
+        continue;
+      }
+      const bool failing = rf->severity >= Severity::kWarning;
+      if (failing) {
+        out << ">\n      <failure type=\"" + std::string(severity_name(rf->severity)) +
+                   "\" message=\"" + std::to_string(rf->findings) + " funn\">";
+      } else {
+        out << ">\n      <system-out>";
+      }
+      Status s = by_rule->unit_source(rid)(
+          [&](const Finding& f) { out << html_escape(failure_line(f) + "\n"); });
+      if (!s) return s;
+      out << (failing ? "</failure>\n" : "</system-out>\n");
+      out << "    </testcase>\n";
+    }
+    out << "  </testsuite>\n";
   }
   out << "</testsuites>\n";
   return out.close();

@@ -3,6 +3,8 @@
 
 #include <fstream>
 
+#include "finding_spill.hpp"
+
 namespace nprcheck::report {
 
 namespace fs = std::filesystem;
@@ -24,6 +26,12 @@ Status append(const std::string& file, std::string& buffer) {
 }  // namespace
 
 Result<UnitPartition> UnitPartition::create(const fs::path& work_dir, const FindingSource& source) {
+  return create(work_dir, source, [](const Finding& f) { return &f.unit; });
+}
+
+Result<UnitPartition> UnitPartition::create(
+    const fs::path& work_dir, const FindingSource& source,
+    const std::function<const std::string*(const Finding&)>& key_of) {
   std::error_code ec;
   if (!fs::create_directories(work_dir, ec) || ec) {
     return Status::io_error(work_dir.string() + ": cannot create work folder" +
@@ -34,16 +42,17 @@ Result<UnitPartition> UnitPartition::create(const fs::path& work_dir, const Find
   Status failed;
   Status s = source([&](const Finding& f) {
     if (!failed.is_ok()) return;
-    auto [it, inserted] = p.files_.try_emplace(f.unit);
+    const std::string* key = key_of(f);
+    if (key == nullptr) return;
+    auto [it, inserted] = p.files_.try_emplace(*key);
     if (inserted) {
       // Stems are unique per unit id; the counter keeps two ids that hash alike apart.
       it->second =
-          (work_dir / (unit_file_stem(f.unit) + "-" + std::to_string(p.files_.size()) + ".ndjson"))
+          (work_dir / (unit_file_stem(*key) + "-" + std::to_string(p.files_.size()) + ".spill"))
               .string();
     }
-    std::string& buf = buffers[f.unit];
-    buf += finding_to_json(f);
-    buf += '\n';
+    std::string& buf = buffers[*key];
+    encode_finding(buf, f);
     if (buf.size() >= kChunk) {
       if (Status a = append(it->second, buf); !a) failed = a;
     }
@@ -72,7 +81,7 @@ FindingSource UnitPartition::unit_source(const std::string& unit) const {
   if (it == files_.end()) {
     return [](const FindingVisitor&) { return Status::ok(); };
   }
-  return ndjson_source(it->second);
+  return spill_source(it->second);
 }
 
 std::vector<std::string> UnitPartition::units(const RunManifest& m) const {

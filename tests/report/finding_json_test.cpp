@@ -154,3 +154,46 @@ TEST_CASE("ndjson_source replays the file on every call and names file:line on e
   CHECK(missing.code() == StatusCode::kNotFound);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("spilled findings replay every field, as often as asked; damage is an error",
+          "[report][spill]") {
+  auto dir = report_test::temp_dir("spill");
+  std::vector<Finding> findings(3, full_finding());
+  findings[1].codes.clear();
+  findings[1].novelty = Finding::Novelty::kNew;
+  findings[1].waived = false;
+  findings[2].message = std::string(70000, 'x');  // longer than any buffer on the way
+  for (size_t i = 0; i < findings.size(); ++i) {
+    findings[i].file_id = static_cast<uint32_t>(i + 7);
+    findings[i].episode_sequence = 1'000'000'000'000ULL + i;
+    findings[i].object_index = static_cast<uint32_t>(i * 3);
+  }
+  const std::string path = (dir / "f.spill").string();
+  auto source = spill_findings(path, vector_source(findings));
+  REQUIRE(source);
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<Finding> back;
+    REQUIRE((*source)([&](const Finding& f) { back.push_back(f); }));
+    REQUIRE(back.size() == findings.size());
+    for (size_t i = 0; i < back.size(); ++i) {
+      INFO(i);
+      // The JSON form covers every field but the order keys, which are compared apart.
+      CHECK(finding_to_json(back[i]) == finding_to_json(findings[i]));
+      CHECK(back[i].file_id == findings[i].file_id);
+      CHECK(back[i].episode_sequence == findings[i].episode_sequence);
+      CHECK(back[i].object_index == findings[i].object_index);
+      CHECK(back[i].codes.size() == findings[i].codes.size());
+    }
+  }
+  // A file cut short in a record, or in a record's length, is reported, never half-read.
+  const auto size = std::filesystem::file_size(path);
+  for (uintmax_t cut : {size - 1, size - 70010, uintmax_t{2}}) {
+    std::filesystem::resize_file(path, cut);
+    size_t seen = 0;
+    Status s = (*source)([&](const Finding&) { ++seen; });
+    CHECK_FALSE(s);
+    CHECK_THAT(s.message(), Catch::Contains("is damaged"));
+    CHECK(seen < findings.size());
+  }
+  std::filesystem::remove_all(dir);
+}
