@@ -58,7 +58,7 @@ bool is_extract_name(const std::string& name) {
 
 /// What a worker learns from one batch besides its findings.
 struct BatchResult {
-  std::vector<Finding> findings;
+  std::string ndjson;  ///< the batch's findings as findings.ndjson lines, in order
   uint64_t episodes_checked = 0;
   std::map<std::string, std::pair<std::string, uint64_t>> unit_episodes;  // unit -> (name, n)
   std::set<std::pair<std::string, int>> missing;  // (system, year) of codes left unchecked
@@ -126,6 +126,7 @@ BatchResult process_batch(std::vector<Episode>& episodes, const CheckOptions& o,
                           const RuleSet& rules) {
   BatchResult r;
   EvalContext ctx{&tables, &units};
+  std::vector<Finding> findings;
   for (auto& e : episodes) {
     prepare_episode(e, tables, units);
     if (!episode_selected(e, o)) continue;
@@ -134,8 +135,10 @@ BatchResult process_batch(std::vector<Episode>& episodes, const CheckOptions& o,
     if (u.first.empty()) u.first = e.unit_name;
     ++u.second;
     note_missing_tables(e, tables, r);
-    rules.evaluate(e, ctx, r.findings);
+    rules.evaluate(e, ctx, findings);
   }
+  for (const auto& f : findings) (r.ndjson += finding_to_json(f)) += '\n';
+  episodes.clear();  // freed here, on the worker, not on the reading thread
   return r;
 }
 
@@ -288,7 +291,7 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       uc.episodes += v.second;
     }
     missing.insert(r.missing.begin(), r.missing.end());
-    for (const auto& f : r.findings) ndjson << finding_to_json(f) << '\n';
+    ndjson << r.ndjson;
   };
 
   for (uint32_t file_id = 0; file_id < files.size() && !stop_requested(); ++file_id) {
