@@ -18,6 +18,37 @@ struct ReaderLimits {
   uint64_t max_uncompressed_bytes = 1ull << 40;  ///< refuse gzip input that inflates beyond this
 };
 
+/// One Objektholder cut from a file by EpisodeReader::next_chunks(), not yet parsed, with what
+/// the scanner reported before it. Convert it on any thread with convert_chunk().
+struct RawChunk {
+  std::vector<Diagnostic> events;  ///< scanner errors and notes before this chunk, in file order
+  bool has_chunk = false;          ///< false: only `events` (a skipped Objektholder, the end)
+  std::string text;                ///< the chunk, with the rest of its first and last line
+  size_t begin = 0;                ///< where the chunk starts in `text`
+  size_t size = 0;                 ///< the chunk's length in `text`
+  uint64_t text_abs = 0;           ///< stream position of text[0]
+  uint64_t held_from = 0;          ///< the first stream position the reader still held
+  uint64_t abs = 0;                ///< stream position of the chunk's '<'
+  uint32_t line = 0;               ///< line of the chunk's '<'
+  uint32_t col = 0;                ///< column of the chunk's '<'
+  uint32_t file_id = 0;            ///< the file's id (set on every episode)
+  std::shared_ptr<const MeldingInfo> melding;  ///< header in force at this Objektholder
+};
+
+/// A RawChunk after convert_chunk(): its episodes, or the errors that made it skipped.
+struct ConvertedChunk {
+  std::vector<Diagnostic> events;  ///< carried over from the RawChunk
+  bool has_chunk = false;          ///< false: only `events`
+  uint32_t line = 0;               ///< line of the chunk's '<' (for the "skipped" note)
+  uint32_t col = 0;                ///< column of the chunk's '<'
+  std::vector<Diagnostic> errors;  ///< conversion errors, in order (file name not yet set)
+  bool skipped = false;            ///< errors made the Objektholder skipped (a note follows them)
+  std::vector<Episode> episodes;   ///< the episodes when there were no errors (sequence 0)
+};
+
+/// Parses and converts one chunk (taken over); touches nothing shared, so any thread may call it.
+ConvertedChunk convert_chunk(RawChunk chunk);
+
 /// Reads one NPR-melding file (bare `Melding` or inside a `MsgHead` envelope), episode by episode.
 ///
 /// Errors go to the Diagnostics sink with file, line and a quote of the offending text. An error
@@ -34,6 +65,17 @@ class EpisodeReader {
   /// Appends up to `max_episodes` episodes to `out`; returns false when the file is exhausted
   /// (or stopped by an error) and nothing was appended.
   virtual bool next_batch(std::vector<Episode>& out, size_t max_episodes) = 0;
+
+  /// The parallel path (use instead of next_batch, never both on one reader): appends the next
+  /// Objektholder chunks, unparsed, until about `max_bytes` of text; returns false when the file
+  /// is exhausted (or stopped) and nothing was appended. Convert each chunk with convert_chunk()
+  /// on any thread, then give every result to accept() on this reader's thread, in file order.
+  virtual bool next_chunks(std::vector<RawChunk>& out, size_t max_bytes) = 0;
+
+  /// Takes the next converted chunk in file order: reports its diagnostics (and the scanner's
+  /// before it) exactly as next_batch would, applies the per-file error limit, numbers its
+  /// episodes and appends them to `out`. complete() is final once every chunk was accepted.
+  virtual void accept(ConvertedChunk&& chunk, std::vector<Episode>& out) = 0;
 
   /// The header information (valid once the first batch was requested).
   [[nodiscard]] virtual std::shared_ptr<const MeldingInfo> melding() const = 0;

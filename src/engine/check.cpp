@@ -1,9 +1,12 @@
 // The check pipeline: read episodes -> load tables -> compile rules -> evaluate -> collect
 // findings -> write reports.
 //
-// Threads: the calling thread reads the inputs (one file after another) and hands batches of
-// episodes to a small worker pool, which prepares and evaluates them. Results are written back
-// in batch order, so the findings come out in a stable order whatever the scheduling.
+// Threads: the calling thread reads the inputs (one file after another): it only scans the bytes
+// and cuts them into Objektholder chunks. A small worker pool parses and converts each batch of
+// chunks into episodes; the reading thread takes the converted batches back in order (which
+// reports their errors in file order and numbers their episodes) and hands the episodes to the
+// pool again, which prepares and evaluates them. Results are written back in batch order, so the
+// findings and diagnostics come out in a stable order whatever the scheduling.
 #include "nprcheck/check.hpp"
 
 #include <spdlog/spdlog.h>
@@ -50,7 +53,7 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-constexpr size_t kBatchEpisodes = 1000;
+constexpr size_t kBatchBytes = 1u << 20;  // chunk text per conversion batch (~1000 episodes)
 
 bool is_extract_name(const std::string& name) {
   return name.ends_with(".xml") || name.ends_with(".xml.gz");
@@ -312,13 +315,15 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     // The file's SHA-256 (for run.json) on a worker, beside the reading: the workers have time
     // to spare, the reading thread has none.
     auto hash = pool.submit([path] { return sha256_file(path); });
+    // Two stages in flight, each bounded: chunk batches being converted, episode batches being
+    // evaluated. Both are taken back in the order they were submitted.
+    std::deque<std::future<std::vector<ConvertedChunk>>> converting;
     std::deque<std::future<BatchResult>> inflight;
     const size_t max_inflight = 2 * pool.size() + 1;
-    for (;;) {
-      if (stop_requested()) break;
+    auto evaluate = [&](std::vector<ConvertedChunk> converted) {
       auto batch = std::make_shared<std::vector<Episode>>();
-      batch->reserve(kBatchEpisodes);
-      if (!(*reader)->next_batch(*batch, kBatchEpisodes)) break;
+      for (auto& c : converted) (*reader)->accept(std::move(c), *batch);
+      if (batch->empty()) return;
       inflight.push_back(pool.submit([batch, &options, &tables, &units, &rules] {
         return process_batch(*batch, options, *tables, units, *rules);
       }));
@@ -326,7 +331,29 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
         drain(inflight.front().get());
         inflight.pop_front();
       }
+    };
+    for (;;) {
+      if (stop_requested()) break;
+      std::vector<RawChunk> chunks;
+      if (!(*reader)->next_chunks(chunks, kBatchBytes)) break;
+      converting.push_back(pool.submit([chunks = std::move(chunks)]() mutable {
+        std::vector<ConvertedChunk> converted;
+        converted.reserve(chunks.size());
+        for (auto& c : chunks) converted.push_back(convert_chunk(std::move(c)));
+        return converted;
+      }));
+      // Take back what is ready without waiting; wait only when too much is in flight.
+      while (!converting.empty() &&
+             (converting.size() >= max_inflight ||
+              converting.front().wait_for(std::chrono::seconds(0)) == std::future_status::ready)) {
+        evaluate(converting.front().get());
+        converting.pop_front();
+      }
       progress.update((*reader)->file_bytes_read(), (*reader)->episodes_read());
+    }
+    while (!converting.empty()) {
+      evaluate(converting.front().get());
+      converting.pop_front();
     }
     while (!inflight.empty()) {
       drain(inflight.front().get());

@@ -18,6 +18,7 @@
 #include <unordered_set>
 
 #include "byte_source.hpp"
+#include "chunk_text.hpp"
 #include "objektholder.hpp"
 #include "text_buffer.hpp"
 #include "xml_text.hpp"
@@ -28,14 +29,24 @@ namespace {
 
 using reader::ByteSource;
 using reader::is_xml_space;
+using reader::kLineContext;
 
 constexpr size_t kBlockBytes = 256u << 10;  // bytes read from the source at a time
-constexpr size_t kLineContext = 4096;       // bytes of the current line kept for excerpts
 constexpr size_t kMaxDepth = 1000000;       // element nesting refused beyond this
 constexpr size_t kMaxErrors = 100;          // per file; then the file is given up
 constexpr size_t kLocalMax = 32;            // longest local name the reader needs to know
 constexpr size_t kNameKeep = 64;            // bytes of a name kept for messages
 constexpr size_t kMaxNamespaces = 256;      // namespace declarations tracked outside chunks
+constexpr size_t kMaxItems = 4096;          // items next_chunks appends at most per call
+
+std::string too_many_errors() {
+  return "too many errors (" + std::to_string(kMaxErrors) + "): the rest of the file is not read";
+}
+
+std::string skipped_message() {
+  return "this Objektholder (patient) was skipped because of the errors above: its episodes are "
+         "not checked";
+}
 
 // Characters that need no attention in text content (ASCII, not < & or a line feed; tab and CR
 // are fine). Everything else goes through the slow path.
@@ -91,11 +102,7 @@ enum class St : uint8_t {
 };
 
 /// Where the scanner is in the input: a position, its line and column.
-struct Pos {
-  uint64_t abs = 0;
-  uint32_t line = 1;
-  uint32_t col = 1;
-};
+using Pos = reader::TextPos;
 
 /// The first bytes of a name, kept for messages (names may be any length).
 struct KeptName {
@@ -155,8 +162,59 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
     return added > 0;
   }
 
+  bool next_chunks(std::vector<RawChunk>& out, size_t max_bytes) override {
+    deferred_ = true;
+    size_t bytes = 0;
+    size_t items = 0;
+    try {
+      while (bytes < max_bytes && items < kMaxItems && !replay_stopped_) {
+        if (cut_.empty()) {
+          if (done_) break;
+          pump();
+          continue;
+        }
+        bytes += cut_.front().text.size();
+        out.push_back(std::move(cut_.front()));
+        cut_.pop_front();
+        ++items;
+      }
+    } catch (const std::bad_alloc&) {
+      fatal_here("out of memory while reading the file");
+    } catch (const std::exception& e) {
+      fatal_here(std::string("internal error while reading the file: ") + e.what());
+    }
+    if (done_ && cut_.empty() && !events_.empty() && !replay_stopped_) {
+      flush_events();  // what the scanner reported after the last chunk (the end of the file)
+      out.push_back(std::move(cut_.front()));
+      cut_.pop_front();
+      ++items;
+    }
+    return items > 0;
+  }
+
+  void accept(ConvertedChunk&& c, std::vector<Episode>& out) override {
+    for (auto& d : c.events) {
+      if (replay_stopped_) return;
+      if (d.level == DiagnosticLevel::kError) {
+        replay_error(std::move(d));
+      } else {
+        d.file = path_;
+        diag_.add(std::move(d));
+      }
+    }
+    if (replay_stopped_ || !c.has_chunk) return;
+    for (auto& d : c.errors) replay_error(std::move(d));
+    if (c.skipped) diag_.add(skipped_note_at(c.line, c.col));
+    if (!c.errors.empty() || c.skipped) return;
+    for (auto& e : c.episodes) {
+      e.sequence = sequence_++;
+      out.push_back(std::move(e));
+      ++episodes_out_;
+    }
+  }
+
   [[nodiscard]] std::shared_ptr<const MeldingInfo> melding() const override { return info_; }
-  [[nodiscard]] bool complete() const override { return complete_; }
+  [[nodiscard]] bool complete() const override { return complete_ && replay_complete_; }
   [[nodiscard]] uint64_t bytes_read() const override { return src_.stream_bytes(); }
   [[nodiscard]] uint64_t file_bytes_read() const override { return src_.file_bytes(); }
   [[nodiscard]] uint64_t episodes_read() const override { return episodes_out_; }
@@ -173,32 +231,45 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
 
   /// The line around absolute position `at` (column `col` on it), as far as it is still held.
   std::string excerpt(uint64_t at, uint32_t col) const {
-    if (col == 0 || buf_.empty() || at < base_) return {};
-    uint64_t line_begin = at >= col - 1 ? at - (col - 1) : 0;
-    uint64_t from = std::max(line_begin, base_);
-    if (at > base_ + buf_.size()) return {};
-    if (at >= from + kLineContext) from = at - kLineContext / 2;
-    size_t i0 = static_cast<size_t>(from - base_);
-    size_t limit = std::min(buf_.size(), static_cast<size_t>(at - base_) + kLineContext);
-    size_t i1 = i0;
-    while (i1 < limit && buf_[i1] != '\n') ++i1;
-    std::string_view text(buf_.data() + i0, i1 - i0);
-    return reader::sanitize_utf8(excerpt_line(text, 1, static_cast<uint32_t>(at - from + 1)));
+    return reader::excerpt_window(buf_.view(), base_, base_, at, col);
   }
 
   void report(const Pos& p, std::string message, bool with_excerpt = true) {
     complete_ = false;
     if (stopped_) return;
     ++errors_;
+    if (deferred_) {
+      // Kept in file order for accept(), which counts them again together with the conversion
+      // errors of the chunks before them and says "too many errors" where next_batch would.
+      events_.push_back({DiagnosticLevel::kError,
+                         {},
+                         p.line,
+                         p.col,
+                         std::move(message),
+                         with_excerpt ? excerpt(p.abs, p.col) : ""});
+      if (errors_ > kMaxErrors) stop();
+      return;
+    }
     if (errors_ > kMaxErrors) {
-      diag_.error(
-          path_, p.line, p.col,
-          "too many errors (" + std::to_string(kMaxErrors) + "): the rest of the file is not read");
+      diag_.error(path_, p.line, p.col, too_many_errors());
       stop();
       return;
     }
     diag_.error(path_, p.line, p.col, std::move(message),
                 with_excerpt ? excerpt(p.abs, p.col) : "");
+  }
+
+  /// accept(): an error in file order, under the per-file limit (as report() does for next_batch).
+  void replay_error(Diagnostic d) {
+    replay_complete_ = false;
+    if (replay_stopped_) return;
+    if (++replay_errors_ > kMaxErrors) {
+      diag_.error(path_, d.line, d.column, too_many_errors());
+      replay_stopped_ = true;
+      return;
+    }
+    d.file = path_;
+    diag_.add(std::move(d));
   }
 
   /// An error that the scanner can go on after (inside an Objektholder: the chunk is skipped).
@@ -343,9 +414,12 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
     }
   }
 
-  /// Scans until an Objektholder produced episodes, or the file ended or failed.
+  /// True once the scanner has something to hand out (episodes, or a cut chunk).
+  [[nodiscard]] bool produced() const { return !pending_.empty() || !cut_.empty(); }
+
+  /// Scans until an Objektholder produced episodes (or was cut), or the file ended or failed.
   void pump() {
-    while (pending_.empty() && !done_) {
+    while (!produced() && !done_) {
       if (pos_ >= buf_.size()) {
         if (!refill()) {
           if (!done_) at_end();
@@ -468,7 +542,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
   void scan() {
     const auto* data = reinterpret_cast<const unsigned char*>(buf_.data());
     const size_t n = buf_.size();
-    while (pos_ < n && !done_ && pending_.empty()) {
+    while (pos_ < n && !done_ && !produced()) {
       // Fast paths over plain ASCII.
       if (u8_need_ > 0) {
         // inside a multi-byte character: no fast path
@@ -1022,12 +1096,14 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
       skipped_note();
       return;
     }
-    chunk_text_ = buf_.view(i0, i1 - i0);
-    lines_at_ = 0;
-    lines_line_ = chunk_.line;
+    if (deferred_) {
+      cut_chunk(i0, i1);
+      return;
+    }
+    lines_ = reader::ChunkLines(buf_.view(i0, i1 - i0), chunk_);
     try {
       pugi::xml_document doc;
-      auto res = doc.load_buffer(chunk_text_.data(), chunk_text_.size(), pugi::parse_default,
+      auto res = doc.load_buffer(lines_.text().data(), lines_.text().size(), pugi::parse_default,
                                  pugi::encoding_utf8);
       if (!res) {
         error_at(res.offset > 0 ? static_cast<size_t>(res.offset) : 0,
@@ -1051,52 +1127,68 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
     }
   }
 
+  /// The parallel path: copies the chunk buf_[i0, i1) for convert_chunk(), with the bytes around
+  /// it that an excerpt of an error inside it may quote (the rest of its first and last line, as
+  /// far as held now), so the excerpts come out as next_batch would print them.
+  void cut_chunk(size_t i0, size_t i1) {
+    try {
+      size_t size = i1 - i0;
+      uint64_t from = std::max(base_, chunk_.abs >= kLineContext ? chunk_.abs - kLineContext : 0);
+      if (static_cast<uint64_t>(chunk_.col) - 1 + size < UINT32_MAX) {
+        from = std::max(from, chunk_.abs - (chunk_.col - 1));  // the start of the chunk's line
+      }
+      size_t w0 = static_cast<size_t>(from - base_);
+      size_t w1 = std::min(buf_.size(), i1 + kLineContext);
+      if (const void* nl = std::memchr(buf_.data() + i1, '\n', w1 - i1); nl != nullptr) {
+        w1 = static_cast<size_t>(static_cast<const char*>(nl) - buf_.data());
+      }
+      RawChunk raw;
+      raw.text.assign(buf_.data() + w0, w1 - w0);
+      raw.has_chunk = true;
+      raw.begin = i0 - w0;
+      raw.size = size;
+      raw.text_abs = from;
+      raw.held_from = base_;
+      raw.abs = chunk_.abs;
+      raw.line = chunk_.line;
+      raw.col = chunk_.col;
+      raw.file_id = file_id_;
+      raw.melding = info_;
+      cut_.emplace_back();  // may throw: the events are moved only after it
+      raw.events = std::move(events_);
+      events_.clear();
+      cut_.back() = std::move(raw);
+    } catch (const std::bad_alloc&) {
+      report(chunk_, "out of memory while reading this Objektholder: its episodes are skipped");
+    }
+  }
+
+  /// Moves the scanner's pending events into an item of their own (parallel path).
+  void flush_events() {
+    RawChunk raw;
+    raw.events = std::move(events_);
+    events_.clear();
+    cut_.push_back(std::move(raw));
+  }
+
+  Diagnostic skipped_note_at(uint32_t line, uint32_t col) const {
+    return {DiagnosticLevel::kNote, path_, line, col, skipped_message(), {}};
+  }
+
   void skipped_note() {
-    diag_.add({DiagnosticLevel::kNote,
-               path_,
-               chunk_.line,
-               chunk_.col,
-               "this Objektholder (patient) was skipped because of the errors above: its "
-               "episodes are not checked",
-               {}});
+    if (deferred_) {
+      events_.push_back(skipped_note_at(chunk_.line, chunk_.col));
+      flush_events();  // hand it out now: skipped chunks must not pile up events
+      return;
+    }
+    diag_.add(skipped_note_at(chunk_.line, chunk_.col));
   }
 
   // ChunkSink: lines and errors inside the current chunk.
-  uint32_t line_of(size_t offset) override { return chunk_line(offset); }
+  uint32_t line_of(size_t offset) override { return lines_.line_of(offset); }
 
   void error_at(size_t offset, std::string message) override {
-    report(chunk_pos(offset), std::move(message));
-  }
-
-  /// The line of byte `offset` of the chunk: counted on from the last offset asked for (objects
-  /// are visited in document order), from the start when asked for an earlier one.
-  uint32_t chunk_line(size_t offset) {
-    offset = std::min(offset, chunk_text_.size());
-    if (offset < lines_at_) {
-      lines_at_ = 0;
-      lines_line_ = chunk_.line;
-    }
-    const char* p = chunk_text_.data() + lines_at_;
-    const char* end = chunk_text_.data() + offset;
-    while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))) !=
-           nullptr) {
-      ++lines_line_;
-      ++p;
-    }
-    lines_at_ = offset;
-    return lines_line_;
-  }
-
-  Pos chunk_pos(size_t offset) {
-    offset = std::min(offset, chunk_text_.size());
-    chunk_line(offset);
-    const char* p = chunk_text_.data();
-    // The column: back to the last line feed (or the chunk start, on its first line).
-    size_t i = offset;
-    while (i > 0 && p[i - 1] != '\n') --i;
-    uint32_t col =
-        i == 0 ? chunk_.col + static_cast<uint32_t>(offset) : static_cast<uint32_t>(offset - i + 1);
-    return {chunk_.abs + offset, lines_line_, col};
+    report(lines_.pos(offset), std::move(message));
   }
 
   // ---- the end ----------------------------------------------------------------------------------
@@ -1196,9 +1288,15 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
   Mode mode_ = Mode::kHeader;
   Pos chunk_;
   bool chunk_bad_ = false;
-  std::string_view chunk_text_;
-  size_t lines_at_ = 0;
-  uint32_t lines_line_ = 1;
+  reader::ChunkLines lines_;  // the chunk being converted (next_batch)
+
+  // The parallel path (next_chunks / accept).
+  bool deferred_ = false;           // next_chunks was called: chunks are cut, not converted
+  std::vector<Diagnostic> events_;  // scanner errors and notes not yet handed out
+  std::deque<RawChunk> cut_;        // chunks cut, not yet handed out
+  size_t replay_errors_ = 0;        // errors accept() has counted
+  bool replay_stopped_ = false;     // accept() reached the error limit
+  bool replay_complete_ = true;     // accept() saw no error
 
   MeldingInfo base_info_;
   std::shared_ptr<const MeldingInfo> info_;
