@@ -54,6 +54,8 @@ namespace {
 std::atomic<bool> g_stop{false};
 
 constexpr size_t kBatchBytes = 1u << 20;  // chunk text per conversion batch (~1000 episodes)
+// Chunk text being converted at most (one batch may be larger: an Objektholder is never split).
+constexpr size_t kMaxConvertingBytes = 16u << 20;
 
 bool is_extract_name(const std::string& name) {
   return name.ends_with(".xml") || name.ends_with(".xml.gz");
@@ -317,7 +319,8 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     auto hash = pool.submit([path] { return sha256_file(path); });
     // Two stages in flight, each bounded: chunk batches being converted, episode batches being
     // evaluated. Both are taken back in the order they were submitted.
-    std::deque<std::future<std::vector<ConvertedChunk>>> converting;
+    std::deque<std::pair<std::future<std::vector<ConvertedChunk>>, size_t>> converting;
+    size_t converting_bytes = 0;
     std::deque<std::future<BatchResult>> inflight;
     const size_t max_inflight = 2 * pool.size() + 1;
     auto evaluate = [&](std::vector<ConvertedChunk> converted) {
@@ -336,23 +339,29 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       if (stop_requested()) break;
       std::vector<RawChunk> chunks;
       if (!(*reader)->next_chunks(chunks, kBatchBytes)) break;
-      converting.push_back(pool.submit([chunks = std::move(chunks)]() mutable {
-        std::vector<ConvertedChunk> converted;
-        converted.reserve(chunks.size());
-        for (auto& c : chunks) converted.push_back(convert_chunk(std::move(c)));
-        return converted;
-      }));
+      size_t bytes = 0;
+      for (const auto& c : chunks) bytes += c.text.size();
+      converting_bytes += bytes;
+      auto converted = pool.submit([chunks = std::move(chunks)]() mutable {
+        std::vector<ConvertedChunk> out;
+        out.reserve(chunks.size());
+        for (auto& c : chunks) out.push_back(convert_chunk(std::move(c)));
+        return out;
+      });
+      converting.emplace_back(std::move(converted), bytes);
       // Take back what is ready without waiting; wait only when too much is in flight.
       while (!converting.empty() &&
-             (converting.size() >= max_inflight ||
-              converting.front().wait_for(std::chrono::seconds(0)) == std::future_status::ready)) {
-        evaluate(converting.front().get());
+             (converting.size() >= max_inflight || converting_bytes > kMaxConvertingBytes ||
+              converting.front().first.wait_for(std::chrono::seconds(0)) ==
+                  std::future_status::ready)) {
+        converting_bytes -= converting.front().second;
+        evaluate(converting.front().first.get());
         converting.pop_front();
       }
       progress.update((*reader)->file_bytes_read(), (*reader)->episodes_read());
     }
     while (!converting.empty()) {
-      evaluate(converting.front().get());
+      evaluate(converting.front().first.get());
       converting.pop_front();
     }
     while (!inflight.empty()) {
