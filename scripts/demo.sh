@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Sets up the dependencies, builds nprcheck (release preset) and runs the main job,
 # `nprcheck check`, on the bundled example extract. Reports go to reports/example/ (or $1).
+#   env NPRCHECK_BUILD_DIR  use this (already configured) build folder instead of the release
+#                           preset, without the set-up step (the test suite runs the demo so)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-reports/example}"
-bash scripts/setup.sh
-cmake --preset release >/dev/null
-cmake --build --preset release
+build="${NPRCHECK_BUILD_DIR:-}"
+if [ -z "$build" ]; then
+  bash scripts/setup.sh
+  cmake --preset release >/dev/null
+  build=build/release
+fi
+cmake --build "$build" --target nprcheck
 set +e
-./build/release/nprcheck check testdata/example --units testdata/example/units.csv \
+"$build/nprcheck" check testdata/example --units testdata/example/units.csv \
   --format html,csv,sarif,junit --out "$out"
 code=$?
 set -e

@@ -21,7 +21,6 @@ class Sha256 {
   std::string hex_digest();
 
  private:
-  void block(const uint8_t* p);
   std::array<uint32_t, 8> h_{};
   std::array<uint8_t, 64> buf_{};
   size_t buf_len_ = 0;
@@ -32,5 +31,11 @@ class Sha256 {
 std::string sha256_hex(std::string_view data);
 /// SHA-256 of a file's bytes, hex.
 Result<std::string> sha256_file(const std::filesystem::path& path);
+
+/// Whether SHA-256 uses the CPU's SHA extensions (x86 SHA-NI), chosen once at start-up.
+bool sha256_uses_cpu_extensions();
+/// Makes SHA-256 use the portable code even where the CPU has SHA extensions (tests compare the
+/// two); `false` returns to the start-up choice.
+void sha256_force_portable(bool portable);
 
 }  // namespace nprcheck

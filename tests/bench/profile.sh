@@ -13,7 +13,7 @@ trim() { sed -e 's/ *- *- *$//' -e 's/ *$//' | cut -c1-220 || true; }
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BENCH_BUILD:-$ROOT/build/bench}
 DATA=${BENCH_DATA:-$ROOT/build/bench-data}
-NPRCHECK=$BUILD/src/nprcheck
+NPRCHECK=$BUILD/nprcheck
 OUT=$BUILD/profile
 mkdir -p "$OUT"
 UNITS=${BENCH_UNITS:-$ROOT/testdata/units.csv}

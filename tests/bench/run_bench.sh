@@ -79,10 +79,10 @@ if [[ $do_build == 1 ]]; then
   ninja -C "$BUILD" -j2 bench_floor >&2
   # The engine and the micro-benchmarks may not build while parts of the engine are missing:
   # then the floor and the baseline are still measured.
-  ninja -C "$BUILD" -j2 nprcheck >&2 || { log "WARNING: nprcheck does not build"; rm -f "$BUILD/src/nprcheck"; }
+  ninja -C "$BUILD" -j2 nprcheck >&2 || { log "WARNING: nprcheck does not build"; rm -f "$BUILD/nprcheck"; }
   ninja -C "$BUILD" -j2 bench_micro >&2 || log "WARNING: bench_micro does not build"
 fi
-NPRCHECK=$BUILD/src/nprcheck
+NPRCHECK=$BUILD/nprcheck
 FLOOR=$BUILD/tests/bench/bench_floor
 [[ -x $FLOOR ]] || die "$FLOOR not built"
 have_nprcheck=1

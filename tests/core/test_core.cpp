@@ -124,3 +124,36 @@ TEST_CASE("suggest: the closest name within a third of the word's length", "[cor
   // A huge unknown word (a fuzzer's favourite) is compared by length only, and has no match.
   CHECK(nprcheck::closest_name(std::string(200000, 'x'), names).empty());
 }
+
+TEST_CASE("sha256: the CPU's SHA extensions and the portable code agree on every length",
+          "[core][hash]") {
+  // Bytes that are not all alike, lengths around the 64-byte block and the 56-byte padding
+  // limit, and a long input fed in uneven pieces (the partial-buffer path).
+  std::string data;
+  for (size_t i = 0; i < 5000; ++i) data += static_cast<char>((i * 131 + i / 7) & 0xFF);
+  auto digest = [&](size_t n, size_t piece) {
+    nprcheck::Sha256 h;
+    for (size_t at = 0; at < n; at += piece) h.update(data.data() + at, std::min(piece, n - at));
+    return h.hex_digest();
+  };
+  std::vector<std::string> with_cpu, portable;
+  for (bool force : {false, true}) {
+    nprcheck::sha256_force_portable(force);
+    auto& out = force ? portable : with_cpu;
+    for (size_t n : {0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 4999, 5000}) {
+      out.push_back(digest(n, n == 0 ? 1 : n));  // one piece
+      out.push_back(digest(n, 7));               // uneven pieces
+    }
+  }
+  nprcheck::sha256_force_portable(false);
+  CHECK(with_cpu == portable);
+  nprcheck::sha256_force_portable(true);
+  CHECK_FALSE(nprcheck::sha256_uses_cpu_extensions());
+  CHECK(nprcheck::sha256_hex("abc") ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  nprcheck::sha256_force_portable(false);
+  // The machine's choice is reported (both are right; the benchmark notes which one ran).
+  INFO("SHA extensions in use: " << nprcheck::sha256_uses_cpu_extensions());
+  CHECK(nprcheck::sha256_hex("abc") ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
