@@ -23,27 +23,27 @@ struct CheckOptions {
   std::string units_file;           ///< empty: no catalogue
   std::string out_dir;              ///< required
   std::vector<std::string> formats = {"html", "csv"};  ///< besides findings.ndjson and run.json:
-                                                        ///< html, csv, sarif, junit
+                                                       ///< html, csv, sarif, junit
   Severity fail_on = Severity::kError;
 
   // Ad-hoc filters for a kodekontroller.
-  std::string unit;        ///< level-2 unit or avdeling reshID
-  std::string rule_glob;   ///< e.g. BV-*
+  std::string unit;                  ///< level-2 unit or avdeling reshID
+  std::string rule_glob;             ///< e.g. BV-*
   std::optional<DateTime> from, to;  ///< episode innDatoTid day within [from, to]
   std::string episode_id;
 
   // Nightly operation (ops module).
-  std::string history_db;   ///< SQLite file; empty: no history
-  std::string waivers_file; ///< empty: no waivers
-  std::optional<double> max_error_rate;   ///< exit 1 when episodes-with-error / episodes exceeds
-  std::optional<uint64_t> max_new_errors; ///< exit 1 when more new error findings than this
-  std::string log_file;     ///< rotating log file; empty: stderr only
-  std::string log_format = "text";  ///< text | json
+  std::string history_db;                  ///< SQLite file; empty: no history
+  std::string waivers_file;                ///< empty: no waivers
+  std::optional<double> max_error_rate;    ///< exit 1 when episodes-with-error / episodes exceeds
+  std::optional<uint64_t> max_new_errors;  ///< exit 1 when more new error findings than this
+  std::string log_file;                    ///< rotating log file; empty: stderr only
+  std::string log_format = "text";         ///< text | json
   std::string log_level = "info";
-  unsigned umask = 027;     ///< output files are created 0640 by default
+  unsigned umask = 027;              ///< output files are created 0640 by default
   unsigned lock_wait_seconds = 600;  ///< how long to wait for another run's history lock
-  unsigned threads = 0;     ///< 0: all cores
-  bool progress = true;     ///< progress on stderr when it is a terminal
+  unsigned threads = 0;              ///< 0: all cores
+  bool progress = true;              ///< progress on stderr when it is a terminal
 };
 
 /// What a run ended with.

@@ -26,7 +26,8 @@ struct Diagnostic {
 std::string format_diagnostic(const Diagnostic& d);
 
 /// The text of line `line` (1-based) of `text`, clipped around `column` to at most `max_len` bytes.
-std::string excerpt_line(std::string_view text, uint32_t line, uint32_t column = 0, size_t max_len = 160);
+std::string excerpt_line(std::string_view text, uint32_t line, uint32_t column = 0,
+                         size_t max_len = 160);
 
 /// Collects diagnostics from any thread; the run's exit code looks at has_errors().
 class Diagnostics {

@@ -33,14 +33,14 @@ struct Finding {
   Severity severity = Severity::kError;
   std::string message;  ///< rendered, Norwegian
 
-  std::string file;       ///< input file
-  uint32_t line = 0;      ///< line of the object the rule fired on
+  std::string file;   ///< input file
+  uint32_t line = 0;  ///< line of the object the rule fired on
   std::string episode_id;
   std::string pasient_nr;
-  std::string avdeling;   ///< reshID of the avdeling
-  std::string unit;       ///< reshID of the level-2 unit (= avdeling without catalogue)
+  std::string avdeling;  ///< reshID of the avdeling
+  std::string unit;      ///< reshID of the level-2 unit (= avdeling without catalogue)
   std::string unit_name;
-  std::string dato;       ///< episode date (innDatoTid), YYYY-MM-DD
+  std::string dato;  ///< episode date (innDatoTid), YYYY-MM-DD
   std::vector<FindingCode> codes;
 
   // Filled by the history and waivers step of a nightly run (ops); defaults otherwise.

@@ -24,7 +24,7 @@ struct ManifestRule {
 struct ManifestTable {
   std::string system;  ///< ICD10, NCSP, NCMP, NCRP
   int year_from = 0;
-  int year_to = 0;     ///< = year_from for yearly snapshot files
+  int year_to = 0;  ///< = year_from for yearly snapshot files
   std::string file;
   std::string sha256;
   uint64_t codes = 0;
@@ -41,7 +41,7 @@ struct ManifestInput {
 
 /// Episodes and findings of one level-2 unit.
 struct UnitCounts {
-  std::string unit;       ///< reshID of the level-2 unit
+  std::string unit;  ///< reshID of the level-2 unit
   std::string unit_name;
   uint64_t episodes = 0;
   uint64_t episodes_with_error = 0;  ///< episodes with at least one error-severity finding
@@ -66,9 +66,9 @@ struct RunManifest {
   std::map<std::string, uint64_t> per_rule;
   std::map<std::string, uint64_t> per_severity;
   std::map<std::string, UnitCounts> per_unit;  ///< key: unit reshID
-  std::string started;   ///< ISO 8601 local time
+  std::string started;                         ///< ISO 8601 local time
   std::string finished;
-  std::string filters;   ///< the ad-hoc filters in force, human-readable; empty if none
+  std::string filters;  ///< the ad-hoc filters in force, human-readable; empty if none
 };
 
 }  // namespace nprcheck

@@ -29,10 +29,10 @@ struct SourceLocation {
 
 /// `Enhet`: an organisational unit of the institution; RefEnhet points to it by enhetID.
 struct Enhet {
-  std::string enhet_id;    ///< @enhetID
-  std::string resh_id;     ///< @reshID
-  std::string enhet_lokal; ///< @enhetLokal (local name)
-  std::string org_nr;      ///< @orgNr
+  std::string enhet_id;     ///< @enhetID
+  std::string resh_id;      ///< @reshID
+  std::string enhet_lokal;  ///< @enhetLokal (local name)
+  std::string org_nr;       ///< @orgNr
   uint32_t line = 0;
 };
 
@@ -90,10 +90,10 @@ struct Prosedyre {
 
 /// `Tiltak` (inside `Tjeneste`): a measure; typeTiltak 1 medical/surgical, 2 imaging.
 struct Tiltak {
-  int type_tiltak = 0;                    ///< 0 when absent
-  std::optional<DateTime> start;          ///< Tiltak/@startDatoTid
-  std::optional<DateTime> slutt;          ///< Tiltak/@sluttDatoTid
-  std::optional<DateTime> tjeneste_start; ///< the enclosing Tjeneste/@startDatoTid
+  int type_tiltak = 0;                     ///< 0 when absent
+  std::optional<DateTime> start;           ///< Tiltak/@startDatoTid
+  std::optional<DateTime> slutt;           ///< Tiltak/@sluttDatoTid
+  std::optional<DateTime> tjeneste_start;  ///< the enclosing Tjeneste/@startDatoTid
   std::vector<Prosedyre> prosedyrer;
   uint32_t line = 0;
 };
@@ -107,25 +107,25 @@ struct RefEnhet {
 
 /// `Episode`: one contact or stay, the unit that rules check and reports count.
 struct Episode {
-  std::string episode_id;    ///< @episodeID (patient data: never logged at info)
-  std::string episode_guid;  ///< @episodeGUID
-  DateTime inn;              ///< @innDatoTid (required)
-  std::optional<DateTime> ut;///< @utDatoTid
-  int omsorgsniva = 0;       ///< 1 døgn, 2 dag, 3 poliklinikk, 8 ...; 0 absent
-  int innmate_hast = 0;      ///< 0 absent
+  std::string episode_id;      ///< @episodeID (patient data: never logged at info)
+  std::string episode_guid;    ///< @episodeGUID
+  DateTime inn;                ///< @innDatoTid (required)
+  std::optional<DateTime> ut;  ///< @utDatoTid
+  int omsorgsniva = 0;         ///< 1 døgn, 2 dag, 3 poliklinikk, 8 ...; 0 absent
+  int innmate_hast = 0;        ///< 0 absent
   std::vector<RefEnhet> ref_enheter;
-  std::vector<Tilstand> tilstander;  ///< sorted by tilstNr
-  std::vector<Tiltak> tiltak;        ///< all Tiltak of all Tjeneste, in document order
-  std::shared_ptr<const Pasient> pasient;       ///< never null after reading
-  std::shared_ptr<const MeldingInfo> melding;   ///< never null after reading
+  std::vector<Tilstand> tilstander;            ///< sorted by tilstNr
+  std::vector<Tiltak> tiltak;                  ///< all Tiltak of all Tjeneste, in document order
+  std::shared_ptr<const Pasient> pasient;      ///< never null after reading
+  std::shared_ptr<const MeldingInfo> melding;  ///< never null after reading
   SourceLocation location;
   uint64_t sequence = 0;  ///< position in its file (0, 1, 2 ...): the stable order of findings
 
   // Resolved by prepare_episode():
-  std::string avdeling;       ///< reshID of the avdeling (RefEnhet typeEnhet 7); empty if none
-  std::string unit;           ///< reshID of the level-2 unit (= avdeling without a catalogue)
-  std::string unit_name;      ///< name of the level-2 unit (catalogue, else enhetLokal)
-  bool radiologi = false;     ///< the avdeling is a radiology unit (units catalogue)
+  std::string avdeling;    ///< reshID of the avdeling (RefEnhet typeEnhet 7); empty if none
+  std::string unit;        ///< reshID of the level-2 unit (= avdeling without a catalogue)
+  std::string unit_name;   ///< name of the level-2 unit (catalogue, else enhetLokal)
+  bool radiologi = false;  ///< the avdeling is a radiology unit (units catalogue)
 
   /// utDatoTid, or innDatoTid when there is no end: the date diagnoses are checked against.
   [[nodiscard]] DateTime slutt_dato() const { return ut.value_or(inn); }

@@ -11,11 +11,11 @@ namespace nprcheck {
 /// What kind of failure a Status carries; maps onto the CLI's exit codes.
 enum class StatusCode {
   kOk = 0,
-  kInvalidInput,   ///< a file (extract, table, rule, config) is malformed
-  kNotFound,       ///< a file or directory does not exist
-  kIoError,        ///< reading or writing failed
-  kUsage,          ///< the caller asked for something that makes no sense
-  kInternal,       ///< a bug: should never happen
+  kInvalidInput,  ///< a file (extract, table, rule, config) is malformed
+  kNotFound,      ///< a file or directory does not exist
+  kIoError,       ///< reading or writing failed
+  kUsage,         ///< the caller asked for something that makes no sense
+  kInternal,      ///< a bug: should never happen
 };
 
 /// The outcome of an operation that returns nothing: ok, or a code and a message.
@@ -23,7 +23,9 @@ class [[nodiscard]] Status {
  public:
   Status() = default;
   static Status ok() { return {}; }
-  static Status invalid_input(std::string msg) { return {StatusCode::kInvalidInput, std::move(msg)}; }
+  static Status invalid_input(std::string msg) {
+    return {StatusCode::kInvalidInput, std::move(msg)};
+  }
   static Status not_found(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
   static Status io_error(std::string msg) { return {StatusCode::kIoError, std::move(msg)}; }
   static Status usage(std::string msg) { return {StatusCode::kUsage, std::move(msg)}; }
@@ -45,8 +47,11 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                     // NOLINT(google-explicit-constructor)
-  Result(Status status) : v_(std::move(status)) { assert(!std::get<Status>(v_).is_ok()); }  // NOLINT
+  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Status status)                      // NOLINT(google-explicit-constructor)
+      : v_(std::move(status)) {
+    assert(!std::get<Status>(v_).is_ok());
+  }
 
   [[nodiscard]] bool has_value() const { return v_.index() == 0; }
   explicit operator bool() const { return has_value(); }

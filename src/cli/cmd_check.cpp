@@ -1,7 +1,7 @@
 // `nprcheck check`: the main job.
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -11,8 +11,8 @@
 #include "commands.hpp"
 #include "nprcheck/check.hpp"
 #include "nprcheck/config.hpp"
-#include "nprcheck/logging.hpp"
 #include "nprcheck/exit_codes.hpp"
+#include "nprcheck/logging.hpp"
 
 namespace nprcheck::cli {
 
@@ -68,13 +68,16 @@ void print_summary(const CheckOutcome& o) {
     auto it = m.per_severity.find(name);
     return it == m.per_severity.end() ? uint64_t{0} : it->second;
   };
-  std::fprintf(stderr, "\nnprcheck: %llu episodes checked in %zu file(s): %llu findings (%llu errors, %llu warnings, %llu info",
+  std::fprintf(stderr,
+               "\nnprcheck: %llu episodes checked in %zu file(s): %llu findings (%llu errors, %llu "
+               "warnings, %llu info",
                static_cast<unsigned long long>(m.episodes), m.inputs.size(),
                static_cast<unsigned long long>(m.findings),
                static_cast<unsigned long long>(sev("error")),
                static_cast<unsigned long long>(sev("warning")),
                static_cast<unsigned long long>(sev("info")));
-  if (sev("waived") > 0) std::fprintf(stderr, ", %llu waived", static_cast<unsigned long long>(sev("waived")));
+  if (sev("waived") > 0)
+    std::fprintf(stderr, ", %llu waived", static_cast<unsigned long long>(sev("waived")));
   std::fprintf(stderr, ")\n");
   if (!m.per_rule.empty()) {
     std::vector<std::pair<uint64_t, std::string>> top;
@@ -90,8 +93,8 @@ void print_summary(const CheckOutcome& o) {
     std::fprintf(stderr, "\n");
   }
   if (!m.per_unit.empty()) {
-    std::fprintf(stderr, "%-10s %-32s %9s %9s %8s %9s\n", "unit", "name", "episodes",
-                 "w/ error", "rate", "findings");
+    std::fprintf(stderr, "%-10s %-32s %9s %9s %8s %9s\n", "unit", "name", "episodes", "w/ error",
+                 "rate", "findings");
     for (const auto& [unit, uc] : m.per_unit) {
       uint64_t findings = 0;
       for (const auto& [s, n] : uc.per_severity) {
@@ -103,7 +106,8 @@ void print_summary(const CheckOutcome& o) {
       // Episodes whose avdeling could not be resolved (EPI-003) have no unit.
       std::fprintf(stderr, "%-10s %-32.32s %9llu %9llu %7.1f%% %9llu\n",
                    unit.empty() ? "-" : unit.c_str(),
-                   unit.empty() ? "(no avdeling)" : uc.unit_name.c_str(), static_cast<unsigned long long>(uc.episodes),
+                   unit.empty() ? "(no avdeling)" : uc.unit_name.c_str(),
+                   static_cast<unsigned long long>(uc.episodes),
                    static_cast<unsigned long long>(uc.episodes_with_error), rate,
                    static_cast<unsigned long long>(findings));
     }
@@ -132,45 +136,45 @@ int run_check(const std::vector<std::string>& args) {
   std::vector<std::string> formats;
   std::string fail_on, from, to, max_error_rate, max_new_errors, umask;
   po::options_description desc("options");
-  desc.add_options()
-      ("help,h", "show this help")
-      ("out,o", po::value(&opt.out_dir), "output directory for the reports (required)")
-      ("config,c", po::value<std::string>(),
-       "settings from a YAML file (see docs/nightly.example.yaml); options given on the "
-       "command line override it")
-      ("tables", po::value(&opt.tables_dir), "code tables directory (default: the bundled tables)")
-      ("rules", po::value(&opt.rules_dir), "rule set directory (default: the bundled rules/)")
-      ("units", po::value(&opt.units_file),
-       "units catalogue reshID;navn;niva2_reshID;niva2_navn;radiologi (maps avdelinger to "
-       "level-2 units, marks radiology)")
-      ("format", po::value(&formats)->composing(),
-       "report formats, comma-separated: html,csv,sarif,junit (default: html,csv)")
-      ("fail-on", po::value(&fail_on), "lowest severity that makes the exit code 1: error, "
-       "warning, info (default: error)")
-      ("unit", po::value(&opt.unit), "only episodes of this level-2 unit or avdeling (reshID)")
-      ("rule", po::value(&opt.rule_glob), "only rules whose id matches this glob, e.g. 'BV-*'")
-      ("from", po::value(&from), "only episodes with innDatoTid on or after this date (YYYY-MM-DD)")
-      ("to", po::value(&to), "only episodes with innDatoTid on or before this date")
-      ("episode", po::value(&opt.episode_id), "only this episode (episodeID)")
-      ("threads,j", po::value(&opt.threads), "worker threads (default: all cores)")
-      ("no-progress", "no progress line on stderr, even on a terminal")
-      ("quiet,q", "no summary on stderr");
+  desc.add_options()("help,h", "show this help")("out,o", po::value(&opt.out_dir),
+                                                 "output directory for the reports (required)")(
+      "config,c", po::value<std::string>(),
+      "settings from a YAML file (see docs/nightly.example.yaml); options given on the "
+      "command line override it")("tables", po::value(&opt.tables_dir),
+                                  "code tables directory (default: the bundled tables)")(
+      "rules", po::value(&opt.rules_dir), "rule set directory (default: the bundled rules/)")(
+      "units", po::value(&opt.units_file),
+      "units catalogue reshID;navn;niva2_reshID;niva2_navn;radiologi (maps avdelinger to "
+      "level-2 units, marks radiology)")(
+      "format", po::value(&formats)->composing(),
+      "report formats, comma-separated: html,csv,sarif,junit (default: html,csv)")(
+      "fail-on", po::value(&fail_on),
+      "lowest severity that makes the exit code 1: error, "
+      "warning, info (default: error)")("unit", po::value(&opt.unit),
+                                        "only episodes of this level-2 unit or avdeling (reshID)")(
+      "rule", po::value(&opt.rule_glob), "only rules whose id matches this glob, e.g. 'BV-*'")(
+      "from", po::value(&from), "only episodes with innDatoTid on or after this date (YYYY-MM-DD)")(
+      "to", po::value(&to), "only episodes with innDatoTid on or before this date")(
+      "episode", po::value(&opt.episode_id), "only this episode (episodeID)")(
+      "threads,j", po::value(&opt.threads), "worker threads (default: all cores)")(
+      "no-progress", "no progress line on stderr, even on a terminal")("quiet,q",
+                                                                       "no summary on stderr");
   po::options_description nightly("nightly operation (see docs/operations.md)");
-  nightly.add_options()
-      ("history", po::value(&opt.history_db),
-       "SQLite run history: findings are marked new or persisting, resolved ones counted")
-      ("waivers", po::value(&opt.waivers_file), "YAML file of accepted (waived) findings")
-      ("max-error-rate", po::value(&max_error_rate),
-       "exit 1 when episodes with errors / episodes exceeds this (0.02 or 2%)")
-      ("max-new-errors", po::value(&max_new_errors),
-       "exit 1 when there are more new errors than this since the previous run")
-      ("log-file", po::value(&opt.log_file), "also log to this rotating file")
-      ("log-format", po::value(&opt.log_format), "text or json (default: text)")
-      ("log-level", po::value(&opt.log_level),
-       "trace, debug, info, warn, error, off (default: info)")
-      ("umask", po::value(&umask), "umask for outputs, octal (default: 027: files 0640)")
-      ("lock-wait", po::value(&opt.lock_wait_seconds),
-       "seconds to wait for another run's history lock (default: 600)");
+  nightly.add_options()(
+      "history", po::value(&opt.history_db),
+      "SQLite run history: findings are marked new or persisting, resolved ones counted")(
+      "waivers", po::value(&opt.waivers_file), "YAML file of accepted (waived) findings")(
+      "max-error-rate", po::value(&max_error_rate),
+      "exit 1 when episodes with errors / episodes exceeds this (0.02 or 2%)")(
+      "max-new-errors", po::value(&max_new_errors),
+      "exit 1 when there are more new errors than this since the previous run")(
+      "log-file", po::value(&opt.log_file), "also log to this rotating file")(
+      "log-format", po::value(&opt.log_format), "text or json (default: text)")(
+      "log-level", po::value(&opt.log_level),
+      "trace, debug, info, warn, error, off (default: info)")(
+      "umask", po::value(&umask), "umask for outputs, octal (default: 027: files 0640)")(
+      "lock-wait", po::value(&opt.lock_wait_seconds),
+      "seconds to wait for another run's history lock (default: 600)");
   po::options_description hidden;
   hidden.add_options()("input", po::value(&opt.inputs)->composing());
   po::options_description all;

@@ -41,7 +41,8 @@ std::string code_status(const Kode& k, const CodeTables& tables) {
   }
   if (tables.valid_on(k.system, k.verdi, k.dato)) return "valid " + std::to_string(year);
   auto years = tables.valid_years(k.system, k.verdi);
-  if (years.empty()) return "NOT FOUND in the " + std::string(kode_system_name(k.system)) + " tables";
+  if (years.empty())
+    return "NOT FOUND in the " + std::string(kode_system_name(k.system)) + " tables";
   std::string s = "NOT VALID on " + k.dato.date_string() + "; valid in";
   for (int y : years) s += " " + std::to_string(y);
   return s;
@@ -69,7 +70,8 @@ void print_episode(const Episode& e, const CodeTables& tables) {
                 en != nullptr ? (en->resh_id + " " + en->enhet_lokal).c_str() : "NO SUCH ENHET");
   }
   for (const auto& t : e.tilstander) {
-    std::printf("  Tilstand %d (checked on %s)\n", t.tilst_nr, e.slutt_dato().date_string().c_str());
+    std::printf("  Tilstand %d (checked on %s)\n", t.tilst_nr,
+                e.slutt_dato().date_string().c_str());
     for (const auto& k : t.koder) print_code(k, tables, "    ");
   }
   for (const auto& tt : e.tiltak) {
@@ -87,13 +89,12 @@ void print_episode(const Episode& e, const CodeTables& tables) {
 int run_explain(const std::vector<std::string>& args) {
   std::string file, episode_id, tables_dir, rules_dir, units_file, rule_glob;
   po::options_description desc("options");
-  desc.add_options()
-      ("help,h", "show this help")
-      ("episode", po::value(&episode_id), "the episodeID to explain (required)")
-      ("tables", po::value(&tables_dir), "code tables directory (default: bundled)")
-      ("rules", po::value(&rules_dir), "rule set directory (default: bundled)")
-      ("units", po::value(&units_file), "units catalogue")
-      ("rule", po::value(&rule_glob), "only rules whose id matches this glob");
+  desc.add_options()("help,h", "show this help")("episode", po::value(&episode_id),
+                                                 "the episodeID to explain (required)")(
+      "tables", po::value(&tables_dir), "code tables directory (default: bundled)")(
+      "rules", po::value(&rules_dir), "rule set directory (default: bundled)")(
+      "units", po::value(&units_file), "units catalogue")("rule", po::value(&rule_glob),
+                                                          "only rules whose id matches this glob");
   po::options_description hidden;
   hidden.add_options()("file", po::value(&file));
   po::options_description all;
@@ -107,8 +108,9 @@ int run_explain(const std::vector<std::string>& args) {
     return kExitOk;
   }
   if (file.empty() || episode_id.empty()) {
-    std::fprintf(stderr, "nprcheck explain: give an EXTRACT and --episode ID\n"
-                         "Try 'nprcheck explain --help'.\n");
+    std::fprintf(stderr,
+                 "nprcheck explain: give an EXTRACT and --episode ID\n"
+                 "Try 'nprcheck explain --help'.\n");
     return kExitError;
   }
   Diagnostics diagnostics;
@@ -124,7 +126,8 @@ int run_explain(const std::vector<std::string>& args) {
     std::fprintf(stderr, "nprcheck explain: no rule matches '%s'\n", rule_glob.c_str());
     return kExitError;
   }
-  auto tables = CodeTables::load(tables_dir.empty() ? default_tables_dir() : tables_dir, diagnostics);
+  auto tables =
+      CodeTables::load(tables_dir.empty() ? default_tables_dir() : tables_dir, diagnostics);
   if (!tables) return fail(tables.status());
   UnitsCatalogue units;
   if (!units_file.empty()) {
@@ -153,12 +156,13 @@ int run_explain(const std::vector<std::string>& args) {
   EvalContext ctx{&*tables, &units};
   int fired = 0;
   for (const auto& trace : rules->explain(*found, ctx)) {
-    const char* what = trace.outcome == RuleTrace::Outcome::kFired     ? "FIRED"
+    const char* what = trace.outcome == RuleTrace::Outcome::kFired    ? "FIRED"
                        : trace.outcome == RuleTrace::Outcome::kPassed ? "passed"
-                                                                       : "n/a";
+                                                                      : "n/a";
     // One line per object: indent the continuation lines under the first.
     std::string reason = trace.reason;
-    for (size_t pos = reason.find('\n'); pos != std::string::npos; pos = reason.find('\n', pos + 1)) {
+    for (size_t pos = reason.find('\n'); pos != std::string::npos;
+         pos = reason.find('\n', pos + 1)) {
       reason.insert(pos + 1, std::string(20, ' '));
     }
     std::printf("  %-9s %-7s %s\n", trace.rule_id.c_str(), what, reason.c_str());

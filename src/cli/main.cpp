@@ -20,18 +20,19 @@ void print_usage(std::FILE* out) {
   for (const auto& c : nprcheck::cli::commands()) {
     std::fprintf(out, "  %-9s %s\n", c.name, c.summary);
   }
-  std::fprintf(out,
-               "\nexamples:\n"
-               "  nprcheck check extract.xml.gz --out reports/   check one extract with the bundled\n"
-               "                                                 rules and code tables\n"
-               "  nprcheck check dir/ --units units.csv --unit 4200 --rule 'BV-*' --out r/\n"
-               "                                                 one unit, the image-guidance rules\n"
-               "  nprcheck explain extract.xml --episode E-17-000042\n"
-               "  nprcheck tables --code JJX00                   where and when a code is valid\n"
-               "  nprcheck rules test                            run every rule's own test cases\n\n"
-               "exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or input error,\n"
-               "            130 interrupted\n\n"
-               "'nprcheck COMMAND --help' explains a command and its options.\n");
+  std::fprintf(
+      out,
+      "\nexamples:\n"
+      "  nprcheck check extract.xml.gz --out reports/   check one extract with the bundled\n"
+      "                                                 rules and code tables\n"
+      "  nprcheck check dir/ --units units.csv --unit 4200 --rule 'BV-*' --out r/\n"
+      "                                                 one unit, the image-guidance rules\n"
+      "  nprcheck explain extract.xml --episode E-17-000042\n"
+      "  nprcheck tables --code JJX00                   where and when a code is valid\n"
+      "  nprcheck rules test                            run every rule's own test cases\n\n"
+      "exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or input error,\n"
+      "            130 interrupted\n\n"
+      "'nprcheck COMMAND --help' explains a command and its options.\n");
 }
 
 }  // namespace

@@ -24,8 +24,7 @@ Result<OutputStage> OutputStage::create(const fs::path& out_dir) {
   }
   fs::create_directories(out_dir, ec);
   if (ec) {
-    return Status::io_error(out_dir.string() + ": cannot create output directory: " +
-                            ec.message());
+    return Status::io_error(out_dir.string() + ": cannot create output directory: " + ec.message());
   }
   remove_stale_stages(out_dir);
   fs::path stage = out_dir / (std::string(kStagePrefix) + std::to_string(::getpid()));
@@ -64,7 +63,8 @@ Status OutputStage::commit() {
       fs::rename(target, trash, ec);
       if (ec) return Status::io_error(target.string() + ": cannot replace: " + ec.message());
       fs::rename(entry.path(), target, ec);
-      if (ec) return Status::io_error(target.string() + ": cannot move into place: " + ec.message());
+      if (ec)
+        return Status::io_error(target.string() + ": cannot move into place: " + ec.message());
       fs::remove_all(trash, ec);
       continue;
     }

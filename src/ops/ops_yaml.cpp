@@ -1,8 +1,6 @@
 // YAML helpers shared by the config and waivers loaders.
 #include "ops_yaml.hpp"
 
-#include "nprcheck/suggest.hpp"
-
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -12,6 +10,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include "nprcheck/suggest.hpp"
 
 namespace nprcheck::ops_detail {
 

@@ -3,9 +3,9 @@
 #include <cctype>
 
 #include "expr_ast.hpp"
-#include "nprcheck/suggest.hpp"
 #include "nprcheck/code_tables.hpp"
 #include "nprcheck/date.hpp"
+#include "nprcheck/suggest.hpp"
 
 namespace nprcheck::expr {
 
@@ -78,8 +78,6 @@ std::string type_name(Type t) {
   if (t.kind == Kind::kList) return std::string("list<") + kind_name(t.elem) + ">";
   return kind_name(t.kind);
 }
-
-
 
 namespace {
 

@@ -1,9 +1,9 @@
 // Source positions of YAML scalars in rule files, and "did you mean" suggestions.
 #include "rule_yaml.hpp"
 
-#include "nprcheck/suggest.hpp"
-
 #include <algorithm>
+
+#include "nprcheck/suggest.hpp"
 
 namespace nprcheck::rules_detail {
 

@@ -45,7 +45,8 @@ TEST_CASE("tables reports a bad table with file and line, exit 2") {
 }
 
 TEST_CASE("explain shows the episode and what every rule decided") {
-  auto r = run_nprcheck("explain " + kTestdata + "/rules/diff/extract.xml --episode NOPE" + kTables);
+  auto r =
+      run_nprcheck("explain " + kTestdata + "/rules/diff/extract.xml --episode NOPE" + kTables);
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("no episode 'NOPE'") != std::string::npos);
 }

@@ -26,8 +26,7 @@ inline RunResult run_nprcheck(const std::string& args) {
   auto base = std::filesystem::temp_directory_path() /
               ("nprcheck-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::string out_file = base.string() + ".out", err_file = base.string() + ".err";
-  std::string cmd = std::string(NPRCHECK_BINARY) + " " + args + " >" + out_file + " 2>" +
-                    err_file;
+  std::string cmd = std::string(NPRCHECK_BINARY) + " " + args + " >" + out_file + " 2>" + err_file;
   int status = std::system(cmd.c_str());
   RunResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

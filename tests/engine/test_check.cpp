@@ -31,8 +31,7 @@ std::string key_of(const nlohmann::json& f) {
     codes += c.at("value").get<std::string>();
   }
   return fs::path(f.at("file").get<std::string>()).filename().string() + "\t" +
-         f.at("episode").get<std::string>() + "\t" + f.at("rule").get<std::string>() + "\t" +
-         codes;
+         f.at("episode").get<std::string>() + "\t" + f.at("rule").get<std::string>() + "\t" + codes;
 }
 
 std::multiset<std::string> findings_of(const fs::path& out) {
@@ -55,8 +54,8 @@ std::multiset<std::string> expected_findings() {
 }
 
 std::string check_args(const fs::path& out, const std::string& extra = "") {
-  return "check " + kExample + " --units " + kUnits + " --format html,csv,sarif,junit --no-progress --out " +
-         out.string() + " " + extra;
+  return "check " + kExample + " --units " + kUnits +
+         " --format html,csv,sarif,junit --no-progress --out " + out.string() + " " + extra;
 }
 
 }  // namespace
@@ -72,8 +71,7 @@ TEST_CASE("the example extract gives exactly the planted findings") {
   std::vector<std::string> missing, extra;
   std::set_difference(want.begin(), want.end(), got.begin(), got.end(),
                       std::back_inserter(missing));
-  std::set_difference(got.begin(), got.end(), want.begin(), want.end(),
-                      std::back_inserter(extra));
+  std::set_difference(got.begin(), got.end(), want.begin(), want.end(), std::back_inserter(extra));
   for (const auto& m : missing) UNSCOPED_INFO("missing: " << m);
   for (const auto& e : extra) UNSCOPED_INFO("unexpected: " << e);
   CHECK(missing.empty());
@@ -189,7 +187,9 @@ TEST_CASE("an output folder that cannot be written is a clear error") {
   CHECK(r.err.find("cannot create output directory") != std::string::npos);
 }
 
-TEST_CASE("exit codes: --fail-on warning turns warnings into exit 1; an episode filter without errors exits 0") {
+TEST_CASE(
+    "exit codes: --fail-on warning turns warnings into exit 1; an episode filter without errors "
+    "exits 0") {
   // Pick an episode that only has warnings, if the example has one.
   auto all = fresh_dir("failon-all");
   REQUIRE(run_nprcheck(check_args(all)).exit_code == 1);
@@ -207,7 +207,7 @@ TEST_CASE("exit codes: --fail-on warning turns warnings into exit 1; an episode 
   }
   REQUIRE(!warn_only.empty());
   CHECK(run_nprcheck(check_args(fresh_dir("failon-e"), "--episode " + warn_only)).exit_code == 0);
-  CHECK(run_nprcheck(check_args(fresh_dir("failon-w"), "--episode " + warn_only +
-                                                           " --fail-on warning"))
+  CHECK(run_nprcheck(
+            check_args(fresh_dir("failon-w"), "--episode " + warn_only + " --fail-on warning"))
             .exit_code == 1);
 }

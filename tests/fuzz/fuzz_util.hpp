@@ -13,8 +13,8 @@ namespace nprcheck::fuzz {
 /// A per-process scratch directory, created once.
 inline const std::filesystem::path& scratch() {
   static const std::filesystem::path dir = [] {
-    auto p = std::filesystem::temp_directory_path() /
-             ("nprcheck-fuzz-" + std::to_string(::getpid()));
+    auto p =
+        std::filesystem::temp_directory_path() / ("nprcheck-fuzz-" + std::to_string(::getpid()));
     std::filesystem::create_directories(p);
     return p;
   }();
