@@ -238,18 +238,8 @@ Result<IndicatorSet> IndicatorSet::load(const fs::path& dir, Diagnostics& diagno
     return Status::not_found("");
   }
   size_t errors_before = diagnostics.error_count();
-  std::vector<fs::path> files;
-  for (auto it =
-           fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory(ec) && it.depth() == 0 && it->path().filename() == "data") {
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (it->is_regular_file(ec) && it->path().extension() == ".yaml") files.push_back(it->path());
-  }
-  if (ec) diagnostics.error(dir.string(), 0, 0, "cannot read indicator directory: " + ec.message());
-  std::sort(files.begin(), files.end());
+  const std::vector<fs::path> files =
+      rules_detail::yaml_files_under(dir, "indicator", diagnostics);
   if (files.empty()) diagnostics.error(dir.string(), 0, 0, "no indicator files (*.yaml)");
 
   IndicatorSet set;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes 12 monthly NPR-melding extracts (2017-01 .. 2017-12) for the indicator control-chart
 test: three level-2 units (4200, 4300, 4400), 200 episodes per unit and month with exactly the
-same mix every month, except that unit 4300 has 60 instead of 10 episodes with a symptom code
+same mix every month (5 % of them with an error finding), except that unit 4300 has 60 instead of 10 episodes with a symptom code
 (R104) as hovedtilstand in month 9 (--jump-month). Every other indicator has the same
 numerator and denominator in every month, so the only point outside its control limits is
 IND-002 of unit 4300 in 2017-09.
@@ -22,7 +22,8 @@ MIX = [
     (60, 3, [["K703"]], []),                # plain outpatient: the ones that become R104
     (40, 3, [["K703"]], [["JKA21"]]),       # outpatient with a procedure
     (20, 2, [["K703"]], [["JKA21"]]),       # day treatment with a procedure
-    (30, 1, [["K703"], ["I10"]], []),       # inpatient, one bitilstand
+    (20, 1, [["K703"], ["I10"]], []),       # inpatient, one bitilstand
+    (10, 1, [["K703"], ["A90"]], []),       # ... A90 is not valid in 2017: an error (IND-001)
     (20, 1, [["K703"], ["I10"], ["E119"]], []),  # inpatient, two bitilstander
     (10, 1, [["Z038"]], []),                # inpatient, Z code (IND-006)
     (10, 3, [["K709"]], []),                # unspecific hovedtilstand (IND-003)

@@ -77,7 +77,7 @@ TEST_CASE("indicator chart: u-chart for means and direction", "[indicators][char
   IndicatorReport r = build_indicator_report(metas(), rows);
   REQUIRE(r.signals.size() == 1);
   CHECK(r.signals[0].point.period == 201706);
-  CHECK_FALSE(r.signals[0].point.worse == false);  // lower is worse for higher_is_better
+  CHECK(r.signals[0].point.worse);  // lower is worse for higher_is_better
   const IndicatorChart& c = chart_of(r, "4200", 1);
   CHECK(c.points[0].ucl == Approx(c.centre + 3 * std::sqrt(c.centre / 100.0)));
   CHECK(c.points[0].ucl > 1.0);  // a mean is not capped at 1
@@ -114,7 +114,7 @@ TEST_CASE("indicator chart: summary.json and HTML sections", "[indicators][chart
   std::vector<IndicatorRow> rows;
   add_months(rows, "4300", "IND-A", 12, 10, 200);
   rows[8].numerator = 60;
-  rows[0].unit_name = "<b>Kirurgi</b>";
+  for (auto& row : rows) row.unit_name = "<b>Kirurgi</b>";
   IndicatorReport r = build_indicator_report(metas(), rows);
   auto j = report::indicators_json(r);
   REQUIRE(j["signals"].size() == 1);
