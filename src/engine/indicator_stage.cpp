@@ -58,7 +58,10 @@ Result<IndicatorReport> run_indicator_report(const CheckOptions& options, const 
   if (!options.history_db.empty()) {
     auto stored = load_indicator_history(options.history_db);
     if (!stored) return stored.status();
-    rows = merge_indicator_rows(*stored, coverage);
+    // A filtered run (say one unit) stands in only for what it looked at.
+    IndicatorCoverage covered = coverage;
+    covered.whole_months = !has_ad_hoc_filter(options);
+    rows = merge_indicator_rows(*stored, covered);
   }
   return build_indicator_report(indicator_metas(set), rows, kIndicatorWindow, &units);
 }
