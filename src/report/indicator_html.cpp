@@ -81,7 +81,7 @@ std::string sparkline(const IndicatorChart& c, const IndicatorMeta& meta) {
 
 // A control chart: values, centre line, the (stepped) limits, signals marked.
 std::string control_chart(const IndicatorChart& c, const IndicatorMeta& meta) {
-  constexpr double kW = 640, kH = 200, kLeft = 56, kRight = 12, kTop = 10, kBottom = 28;
+  constexpr double kW = 640, kH = 200, kLeft = 56, kRight = 24, kTop = 10, kBottom = 28;
   const double top = chart_top(c);
   const size_t n = c.points.size();
   const double pw = kW - kLeft - kRight;

@@ -122,7 +122,7 @@ TEST_CASE("indicators: --no-indicators and a broken indicator folder", "[engine]
   auto bad = run_nprcheck("check --no-progress -q --indicators " + (dir / "ind").string() +
                           " --out " + (dir / "o2").string() + " " + month_file(dir / "in", 1));
   CHECK(bad.exit_code == 2);
-  CHECK(bad.err.find("IND-X.yaml:7:13: error: unknown field 'episode.feill'; did you mean "
+  CHECK(bad.err.find("IND-X.yaml:7:21: error: unknown field 'episode.feill'; did you mean "
                      "'episode.feil'?") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir / "o2" / "summary.json"));
   std::filesystem::remove_all(dir);
