@@ -127,3 +127,31 @@ TEST_CASE("indicators: --no-indicators and a broken indicator folder", "[engine]
   CHECK_FALSE(std::filesystem::exists(dir / "o2" / "summary.json"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("nprcheck indicators: bad input is a clear error; a failing test exits 1",
+          "[engine][indicators]") {
+  auto dir = fresh_dir("indicator-cli");
+  auto missing = run_nprcheck("indicators --db " + (dir / "none.sqlite").string());
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("no history database at " + (dir / "none.sqlite").string()) !=
+        std::string::npos);
+  auto periods = run_nprcheck("indicators --db x.sqlite --periods 0");
+  CHECK(periods.exit_code == 2);
+  CHECK(periods.err.find("--periods must be 1 or more") != std::string::npos);
+
+  // A copy of the shipped indicators with IND-006 changed: its tests fail, the others pass.
+  std::filesystem::copy(std::string(NPRCHECK_SOURCE_DIR) + "/indicators", dir / "ind",
+                        std::filesystem::copy_options::recursive);
+  std::string text = slurp(dir / "ind" / "IND-006.yaml");
+  auto pos = text.find("'Z')");
+  REQUIRE(pos != std::string::npos);
+  text.replace(pos, 4, "'K')");
+  std::ofstream(dir / "ind" / "IND-006.yaml", std::ios::trunc) << text;
+  auto tested = run_nprcheck("indicators test " + (dir / "ind").string() + " --tables " +
+                             NPRCHECK_TESTDATA + "/tables");
+  CHECK(tested.exit_code == 1);
+  CHECK(tested.out.find("FAIL IND-006: Z038 observasjon som hovedtilstand") != std::string::npos);
+  CHECK(tested.out.find("expected numerator, got denominator") != std::string::npos);
+  CHECK(tested.out.find("FAIL IND-00") == tested.out.find("FAIL IND-006"));
+  std::filesystem::remove_all(dir);
+}
