@@ -21,6 +21,7 @@ struct IndicatorMeta {
   std::string title;
   bool mean = false;            ///< a mean per episode (u-chart), else a share (p-chart)
   bool higher_is_worse = true;  ///< the direction that is bad
+  int version = 1;              ///< counts of another version (an older definition) are not charted
 };
 
 /// One unit's counts of one indicator in one month (a run's tally or a history row).
@@ -31,6 +32,7 @@ struct IndicatorRow {
   std::string indicator;
   uint64_t numerator = 0;
   uint64_t denominator = 0;
+  int version = 1;  ///< the indicator's version when the counts were made
 };
 
 /// One month of a chart.
@@ -73,7 +75,8 @@ struct IndicatorReport {
   [[nodiscard]] bool empty() const { return charts.empty(); }
 };
 
-/// Builds the charts from counts (several rows for one unit, month and indicator are added).
+/// Builds the charts from counts (several rows for one unit, month and indicator are added;
+/// rows of another version than the indicator's are left out).
 /// Only the `window` most recent months are charted; `units` (when given) limits the charts to
 /// those units, while the pooled centre still uses every unit of `rows`.
 IndicatorReport build_indicator_report(std::vector<IndicatorMeta> indicators,

@@ -146,7 +146,7 @@ int run_show(const std::vector<std::string>& args) {
   std::vector<IndicatorMeta> metas;
   for (const auto& i : set->infos()) {
     metas.push_back({i.id, i.title, i.kind == IndicatorKind::kMean,
-                     i.direction == IndicatorDirection::kHigherIsWorse});
+                     i.direction == IndicatorDirection::kHigherIsWorse, i.version});
   }
   std::set<std::string> only;
   if (!unit.empty()) only.insert(unit);

@@ -33,7 +33,7 @@ std::vector<IndicatorMeta> indicator_metas(const IndicatorSet& set) {
   std::vector<IndicatorMeta> out;
   for (const auto& i : set.infos()) {
     out.push_back({i.id, i.title, i.kind == IndicatorKind::kMean,
-                   i.direction == IndicatorDirection::kHigherIsWorse});
+                   i.direction == IndicatorDirection::kHigherIsWorse, i.version});
   }
   return out;
 }

@@ -40,7 +40,8 @@ std::vector<IndicatorRow> IndicatorTally::rows(const std::vector<IndicatorInfo>&
     for (const auto& [period, c] : u.periods) {
       for (size_t i = 0; i < n_ && i < infos.size(); ++i) {
         if (c[i].denominator == 0) continue;
-        out.push_back({id, u.name, period, infos[i].id, c[i].numerator, c[i].denominator});
+        out.push_back(
+            {id, u.name, period, infos[i].id, c[i].numerator, c[i].denominator, infos[i].version});
       }
     }
   }

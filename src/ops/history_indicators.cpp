@@ -23,6 +23,7 @@ CREATE TABLE indicator_counts (
   unit TEXT NOT NULL,
   unit_name TEXT NOT NULL DEFAULT '',
   indicator TEXT NOT NULL,
+  indicator_version INTEGER NOT NULL DEFAULT 1,
   numerator INTEGER NOT NULL,
   denominator INTEGER NOT NULL,
   PRIMARY KEY (period, unit, indicator, run_id)
@@ -87,7 +88,8 @@ Result<std::vector<IndicatorRow>> load_indicator_history(const std::string& db_p
   // The latest run's row per (period, unit, indicator); earlier ones are deleted on store, the
   // max() keeps this true for a database written concurrently by hand.
   Query q(db.db,
-          "SELECT c.period, c.unit, c.unit_name, c.indicator, c.numerator, c.denominator "
+          "SELECT c.period, c.unit, c.unit_name, c.indicator, c.numerator, c.denominator, "
+          "c.indicator_version "
           "FROM indicator_counts c WHERE c.run_id = (SELECT max(run_id) FROM indicator_counts d "
           "WHERE d.period = c.period AND d.unit = c.unit AND d.indicator = c.indicator) "
           "ORDER BY c.unit, c.period, c.indicator");
@@ -102,6 +104,7 @@ Result<std::vector<IndicatorRow>> load_indicator_history(const std::string& db_p
     r.indicator = q.col_text(3);
     r.numerator = static_cast<uint64_t>(sqlite3_column_int64(q.s, 4));
     r.denominator = static_cast<uint64_t>(sqlite3_column_int64(q.s, 5));
+    r.version = static_cast<int>(sqlite3_column_int64(q.s, 6));
     if (r.period != 0) out.push_back(std::move(r));
   }
   if (rc != SQLITE_DONE) return db.error("history " + db_path + ": cannot read indicator counts");
@@ -148,7 +151,8 @@ Status store_indicator_counts(const std::string& db_path, int64_t run_id,
     Query del_unit(db.db, "DELETE FROM indicator_counts WHERE period = ? AND unit = ?");
     Query ins(db.db,
               "INSERT OR REPLACE INTO indicator_counts (run_id, period, unit, unit_name, "
-              "indicator, numerator, denominator) VALUES (?, ?, ?, ?, ?, ?, ?)");
+              "indicator, numerator, denominator, indicator_version) VALUES (?, ?, ?, ?, ?, ?, ?, "
+              "?)");
     if (del_month.s == nullptr || del_unit.s == nullptr || ins.s == nullptr) return fail();
     if (run.whole_months) {
       for (int m : months) {
@@ -170,6 +174,7 @@ Status store_indicator_counts(const std::string& db_path, int64_t run_id,
       ins.text(5, r.indicator);
       ins.i64(6, static_cast<int64_t>(r.numerator));
       ins.i64(7, static_cast<int64_t>(r.denominator));
+      ins.i64(8, r.version);
       if (ins.again() != SQLITE_DONE) return fail();
     }
   }

@@ -71,7 +71,11 @@ IndicatorReport build_indicator_report(std::vector<IndicatorMeta> indicators,
   // The window: the most recent `window` months that have any counts.
   std::set<int> all_periods;
   for (const auto& row : rows) {
-    if (row.denominator > 0 && index.count(row.indicator) != 0) all_periods.insert(row.period);
+    auto it = index.find(row.indicator);
+    if (row.denominator > 0 && it != index.end() &&
+        row.version == r.indicators[it->second].version) {
+      all_periods.insert(row.period);
+    }
   }
   std::vector<int> periods(all_periods.begin(), all_periods.end());
   if (periods.size() > window) periods.erase(periods.begin(), periods.end() - window);
@@ -84,7 +88,10 @@ IndicatorReport build_indicator_report(std::vector<IndicatorMeta> indicators,
   std::vector<std::pair<double, double>> pooled(r.indicators.size(), {0.0, 0.0});
   for (const auto& row : rows) {
     auto it = index.find(row.indicator);
-    if (it == index.end() || row.period < first || row.denominator == 0) continue;
+    if (it == index.end() || row.period < first || row.denominator == 0 ||
+        row.version != r.indicators[it->second].version) {
+      continue;
+    }
     auto& c = counts[{row.unit, it->second, row.period}];
     c.first += row.numerator;
     c.second += row.denominator;

@@ -29,6 +29,7 @@ nlohmann::ordered_json indicators_json(const IndicatorReport& r) {
     ojson d;
     d["id"] = m.id;
     d["title"] = m.title;
+    d["version"] = m.version;
     d["kind"] = m.mean ? "mean" : "share";
     d["direction"] = m.higher_is_worse ? "higher_is_worse" : "higher_is_better";
     defs.push_back(std::move(d));

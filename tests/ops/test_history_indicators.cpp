@@ -57,6 +57,7 @@ TEST_CASE("history indicators: re-checking a month replaces it, other months sta
   int64_t run2 = new_run(path, "2025-01-07T02:00:00");
   IndicatorCoverage feb_mar;
   feb_mar.rows = {row("4200", 201702, "IND-002", 20, 210), row("4200", 201703, "IND-002", 7, 190)};
+  feb_mar.rows[1].version = 2;  // counted with a newer definition
   REQUIRE(store_indicator_counts(path, run2, feb_mar));
   auto rows = load_indicator_history(path);
   REQUIRE(rows);
@@ -64,6 +65,9 @@ TEST_CASE("history indicators: re-checking a month replaces it, other months sta
   uint64_t den_feb = 0;
   for (const auto& r : *rows) den_feb += r.period == 201702 ? r.denominator : 0;
   CHECK(den_feb == 210);  // replaced, not 200 + 210
+  CHECK((*rows)[0].version == 1);
+  CHECK((*rows)[2].period == 201703);
+  CHECK((*rows)[2].version == 2);
   CHECK(test::query_int(path, "SELECT count(*) FROM indicator_counts WHERE run_id = " +
                                   std::to_string(run1)) == 2);
 

@@ -101,6 +101,21 @@ TEST_CASE("indicator chart: the window keeps the latest months; units filter cha
   CHECK(chart_of(all, "4200", 0).points[0].denominator == 300);
 }
 
+TEST_CASE("indicator chart: counts of an older version of the indicator are left out",
+          "[indicators][chart]") {
+  std::vector<IndicatorRow> rows;
+  add_months(rows, "4200", "IND-A", 12, 10, 200);  // version 1
+  for (int m = 1; m <= 3; ++m) rows.push_back({"4200", "", 201800 + m, "IND-A", 50, 200, 2});
+  auto v2 = metas();
+  v2[0].version = 2;
+  IndicatorReport r = build_indicator_report(v2, rows);
+  REQUIRE(r.charts.size() == 1);
+  CHECK(r.charts[0].points.size() == 3);  // only the 2018 months counted with version 2
+  CHECK(r.charts[0].centre == Approx(0.25));
+  CHECK(r.periods.size() == 3);
+  CHECK(build_indicator_report(metas(), rows).charts[0].points.size() == 12);
+}
+
 TEST_CASE("indicator chart: periods and values as text", "[indicators][chart]") {
   CHECK(period_text(201703) == "2017-03");
   CHECK(parse_period("2017-03") == 201703);
