@@ -2,6 +2,7 @@
 // replaces it instead of adding to it.
 #include <catch2/catch.hpp>
 
+#include "nprcheck/config.hpp"
 #include "nprcheck/history.hpp"
 #include "nprcheck/history_indicators.hpp"
 #include "ops_test_util.hpp"
@@ -121,4 +122,18 @@ TEST_CASE("history indicators: a missing database is an error, not a crash",
   CHECK_FALSE(rows);
   IndicatorCoverage c;
   CHECK_FALSE(store_indicator_counts(dir.file("nope/h.sqlite"), 1, c));
+}
+
+TEST_CASE("config: the indicators folder", "[config][indicators]") {
+  test::TempDir dir;
+  test::write_file(dir.path() / "c.yaml", "out: reports\nindicators: /srv/nprcheck/indicators\n");
+  CheckOptions o;
+  Diagnostics d;
+  REQUIRE(load_config(dir.file("c.yaml"), o, d));
+  CHECK(o.indicators_dir == "/srv/nprcheck/indicators");
+  const std::string yaml = effective_config_yaml(o);
+  CHECK(yaml.find("indicators: /srv/nprcheck/indicators") != std::string::npos);
+  CheckOptions defaults;
+  CHECK(effective_config_yaml(defaults).find("indicators: ~  # the bundled indicators") !=
+        std::string::npos);
 }
