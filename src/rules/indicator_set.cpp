@@ -238,8 +238,7 @@ Result<IndicatorSet> IndicatorSet::load(const fs::path& dir, Diagnostics& diagno
     return Status::not_found("");
   }
   size_t errors_before = diagnostics.error_count();
-  const std::vector<fs::path> files =
-      rules_detail::yaml_files_under(dir, "indicator", diagnostics);
+  const std::vector<fs::path> files = rules_detail::yaml_files_under(dir, "indicator", diagnostics);
   if (files.empty()) diagnostics.error(dir.string(), 0, 0, "no indicator files (*.yaml)");
 
   IndicatorSet set;
