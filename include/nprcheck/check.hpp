@@ -21,6 +21,8 @@ struct CheckOptions {
   std::string tables_dir;           ///< empty: the bundled tables
   std::string rules_dir;            ///< empty: the bundled rules
   std::string units_file;           ///< empty: no catalogue
+  std::string indicators_dir;       ///< empty: the bundled indicators
+  bool indicators = true;           ///< false: no indicators counted, charted or stored
   std::string out_dir;              ///< required
   std::vector<std::string> formats = {"html", "csv"};  ///< besides findings.ndjson and run.json:
                                                        ///< html, csv, sarif, junit

@@ -8,6 +8,8 @@ namespace nprcheck {
 
 /// NPRCHECK_RULES, else <exe>/../share/nprcheck/rules if present, else the source tree's rules/.
 std::string default_rules_dir();
+/// NPRCHECK_INDICATORS, else <exe>/../share/nprcheck/indicators if present, else indicators/.
+std::string default_indicators_dir();
 /// NPRCHECK_TABLES, else <exe>/../share/nprcheck/tables if present, else testdata/tables.
 std::string default_tables_dir();
 

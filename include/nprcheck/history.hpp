@@ -23,7 +23,7 @@ struct sqlite3;
 namespace nprcheck {
 
 /// The schema version this build writes (meta.schema_version); newer databases are refused.
-inline constexpr int kHistorySchemaVersion = 2;
+inline constexpr int kHistorySchemaVersion = 3;
 
 /// One schema step: the SQL that takes a database from version `version - 1` to `version`.
 struct HistoryMigration {

@@ -126,6 +126,9 @@ struct Episode {
   std::string unit;        ///< reshID of the level-2 unit (= avdeling without a catalogue)
   std::string unit_name;   ///< name of the level-2 unit (catalogue, else enhetLokal)
   bool radiologi = false;  ///< the avdeling is a radiology unit (units catalogue)
+  /// Error findings of this episode in this run, set by the engine after the rules ran (0
+  /// while they run): what indicators see as `episode.feil`.
+  uint32_t feil = 0;
 
   /// utDatoTid, or innDatoTid when there is no end: the date diagnoses are checked against.
   [[nodiscard]] DateTime slutt_dato() const { return ut.value_or(inn); }

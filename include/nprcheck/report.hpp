@@ -11,6 +11,7 @@
 
 #include "nprcheck/escape.hpp"
 #include "nprcheck/finding.hpp"
+#include "nprcheck/indicator_chart.hpp"
 #include "nprcheck/manifest.hpp"
 #include "nprcheck/status.hpp"
 
@@ -72,8 +73,10 @@ Status write_run_json(const std::string& path, const RunManifest& m);
 
 /// Writes summary.json: per unit and per rule the episodes, findings, episodes with at least one
 /// error and the error rate; with `previous`, the change since then. Streams `source` once.
+/// With `indicators`, an `indicators` section: every chart and the signals.
 Status write_summary_json(const std::string& path, const RunManifest& m,
-                          const FindingSource& source, const PreviousRun* previous = nullptr);
+                          const FindingSource& source, const PreviousRun* previous = nullptr,
+                          const IndicatorReport* indicators = nullptr);
 /// summary.json from the manifest's tally alone (no pass over the findings): the same figures,
 /// except that per rule the episode counts and rates are null. Prefer the overload above.
 Status write_summary_json(const std::string& path, const RunManifest& m,
@@ -91,6 +94,8 @@ struct ReportOptions {
   std::string docs_base_uri;
   /// The previous run's key figures (ops); nullptr: no change columns.
   const PreviousRun* previous = nullptr;
+  /// The indicator charts of the run; nullptr: no indicator sections.
+  const IndicatorReport* indicators = nullptr;
 };
 
 /// findings.csv: `;`-separated, UTF-8 with BOM, CRLF, Norwegian headers, RFC 4180 quoting, cells

@@ -143,6 +143,9 @@ int run_check(const std::vector<std::string>& args) {
       "command line override it")("tables", po::value(&opt.tables_dir),
                                   "code tables directory (default: the bundled tables)")(
       "rules", po::value(&opt.rules_dir), "rule set directory (default: the bundled rules/)")(
+      "indicators", po::value(&opt.indicators_dir),
+      "indicator directory (default: the bundled indicators/; see docs/indicators.md)")(
+      "no-indicators", "count no coding-quality indicators")(
       "units", po::value(&opt.units_file),
       "units catalogue reshID;navn;niva2_reshID;niva2_navn;radiologi (maps avdelinger to "
       "level-2 units, marks radiology)")(
@@ -188,6 +191,7 @@ int run_check(const std::vector<std::string>& args) {
     return kExitOk;
   }
   if (vm.count("no-progress") != 0) opt.progress = false;
+  if (vm.count("no-indicators") != 0) opt.indicators = false;
   if (!formats.empty()) opt.formats = split_formats(formats);
   for (const auto& f : opt.formats) {
     if (f != "html" && f != "csv" && f != "sarif" && f != "junit") {

@@ -14,6 +14,8 @@ constexpr std::array kCommands = {
     Command{"tables", "list the loaded code tables, or look up a code in them", run_tables},
     Command{"rules", "list, lint, test, document and diff rule sets", run_rules},
     Command{"history", "query and prune the run history database", run_history},
+    Command{"indicators", "coding-quality indicators per unit and month, with control limits",
+            run_indicators},
     Command{"config", "validate a configuration file", run_config},
 };
 }  // namespace

@@ -23,6 +23,7 @@ int run_tables(const std::vector<std::string>& args);
 int run_rules(const std::vector<std::string>& args);
 int run_explain(const std::vector<std::string>& args);
 int run_history(const std::vector<std::string>& args);
+int run_indicators(const std::vector<std::string>& args);
 int run_config(const std::vector<std::string>& args);
 
 }  // namespace nprcheck::cli

@@ -28,12 +28,14 @@
 #include <set>
 #include <thread>
 
+#include "indicator_stage.hpp"
 #include "nprcheck/code_tables.hpp"
 #include "nprcheck/config.hpp"
 #include "nprcheck/date.hpp"
 #include "nprcheck/default_paths.hpp"
 #include "nprcheck/episode_reader.hpp"
 #include "nprcheck/exit_codes.hpp"
+#include "nprcheck/expr.hpp"
 #include "nprcheck/hash.hpp"
 #include "nprcheck/history.hpp"
 #include "nprcheck/output_stage.hpp"
@@ -68,6 +70,7 @@ struct BatchResult {
   std::map<std::string, std::pair<std::string, uint64_t>> unit_episodes;  // unit -> (name, n)
   std::set<std::pair<std::string, int>> missing;  // (system, year) of codes left unchecked
   uint64_t unchecked_codes = 0;
+  IndicatorTally indicators;  ///< per unit x month x indicator
 };
 
 bool code_is_table_checked(const Kode& k) {
@@ -128,8 +131,10 @@ bool episode_selected(const Episode& e, const CheckOptions& o) {
 
 BatchResult process_batch(std::vector<Episode>& episodes, const CheckOptions& o,
                           const CodeTables& tables, const UnitsCatalogue& units,
-                          const RuleSet& rules) {
+                          const RuleSet& rules, const IndicatorSet* indicators) {
   BatchResult r;
+  r.indicators = IndicatorTally(indicators != nullptr ? indicators->size() : 0);
+  std::optional<expr::Frame> frame;  // one per batch, re-bound per episode
   EvalContext ctx{&tables, &units};
   std::vector<Finding> findings;
   for (auto& e : episodes) {
@@ -140,7 +145,11 @@ BatchResult process_batch(std::vector<Episode>& episodes, const CheckOptions& o,
     if (u.first.empty()) u.first = e.unit_name;
     ++u.second;
     note_missing_tables(e, tables, r);
+    size_t before = findings.size();
     rules.evaluate(e, ctx, findings);
+    if (indicators != nullptr) {
+      count_indicators(e, findings, before, *indicators, tables, frame, r.indicators);
+    }
   }
   for (const auto& f : findings) (r.ndjson += finding_to_json(f)) += '\n';
   episodes.clear();  // freed here, on the worker, not on the reading thread
@@ -218,6 +227,10 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
   }
   m.rules = rules->manifest();
   m.rules_hash = rules->hash();
+  auto indicators = load_run_indicators(options, diagnostics);
+  if (!indicators) return fail(kExitError);
+  const IndicatorSet* indicator_set = indicators->get();
+  IndicatorTally run_indicators(indicator_set != nullptr ? indicator_set->size() : 0);
 
   m.tables_dir = options.tables_dir.empty() ? default_tables_dir() : options.tables_dir;
   auto tables = CodeTables::load(m.tables_dir, diagnostics);
@@ -296,6 +309,7 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       uc.episodes += v.second;
     }
     missing.insert(r.missing.begin(), r.missing.end());
+    run_indicators.merge(r.indicators);
     ndjson << r.ndjson;
   };
 
@@ -327,8 +341,8 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       auto batch = std::make_shared<std::vector<Episode>>();
       for (auto& c : converted) (*reader)->accept(std::move(c), *batch);
       if (batch->empty()) return;
-      inflight.push_back(pool.submit([batch, &options, &tables, &units, &rules] {
-        return process_batch(*batch, options, *tables, units, *rules);
+      inflight.push_back(pool.submit([batch, &options, &tables, &units, &rules, indicator_set] {
+        return process_batch(*batch, options, *tables, units, *rules, indicator_set);
       }));
       while (inflight.size() >= max_inflight) {
         drain(inflight.front().get());
@@ -427,8 +441,25 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
   tally_findings(m, source);
   m.finished = now_local_iso();
 
+  // Indicators: this run's counts, charted with the stored months of the history.
+  IndicatorCoverage indicator_coverage;
+  std::optional<IndicatorReport> indicator_report;
+  if (indicator_set != nullptr) {
+    indicator_coverage.rows = run_indicators.rows(indicator_set->infos());
+    std::set<std::string> run_units;
+    for (const auto& [unit, uc] : m.per_unit) run_units.insert(unit);
+    auto built = run_indicator_report(options, *indicator_set, indicator_coverage, run_units);
+    if (!built) {
+      diagnostics.error("", 0, 0, "indicators: " + built.status().message());
+      return fail(kExitError);
+    }
+    indicator_report = std::move(*built);
+  }
+  const IndicatorReport* indicator_charts = indicator_report ? &*indicator_report : nullptr;
+
   ReportOptions report_options;
   report_options.previous = previous;
+  report_options.indicators = indicator_charts;
   if (Status s = write_reports(stage->dir().string(), m, source, options.formats, report_options);
       !s) {
     diagnostics.error("", 0, 0, s.message());
@@ -438,7 +469,8 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     diagnostics.error("", 0, 0, s.message());
     return fail(kExitError);
   }
-  if (Status s = write_summary_json((stage->dir() / "summary.json").string(), m, source, previous);
+  if (Status s = write_summary_json((stage->dir() / "summary.json").string(), m, source, previous,
+                                    indicator_charts);
       !s) {
     diagnostics.error("", 0, 0, s.message());
     return fail(kExitError);
@@ -455,9 +487,16 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
   // A run that could not check everything must not become the next night's baseline.
   const bool complete = !diagnostics.has_errors() && outcome.incomplete_inputs.empty();
   if (nightly->active()) {
+    const int64_t run_id = nightly->summary() != nullptr ? nightly->summary()->run_id : 0;
     if (Status s = nightly->finish(m, complete); !s) {
       diagnostics.error("", 0, 0, "run history: " + s.message());
       return fail(kExitError);
+    }
+    if (complete && run_id != 0 && indicator_set != nullptr) {
+      if (Status s = store_run_indicators(options, run_id, indicator_coverage); !s) {
+        diagnostics.error("", 0, 0, "run history: indicators: " + s.message());
+        return fail(kExitError);
+      }
     }
   }
 

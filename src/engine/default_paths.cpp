@@ -31,6 +31,9 @@ std::string locate(const char* env, const char* share_name, const char* source_r
 }  // namespace
 
 std::string default_rules_dir() { return locate("NPRCHECK_RULES", "rules", "rules"); }
+std::string default_indicators_dir() {
+  return locate("NPRCHECK_INDICATORS", "indicators", "indicators");
+}
 std::string default_tables_dir() { return locate("NPRCHECK_TABLES", "tables", "testdata/tables"); }
 
 }  // namespace nprcheck

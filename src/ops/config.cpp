@@ -22,9 +22,10 @@ using ops_detail::YamlSource;
 namespace {
 
 const std::vector<std::string> kKeys = {
-    "inputs",  "tables",  "rules",          "units",          "out",      "formats",    "fail_on",
-    "history", "waivers", "max_error_rate", "max_new_errors", "log_file", "log_format", "log_level",
-    "umask",   "threads", "progress",       "filters",        "lock_wait"};
+    "inputs",         "tables",   "rules",      "units",     "out",
+    "formats",        "fail_on",  "history",    "waivers",   "max_error_rate",
+    "max_new_errors", "log_file", "log_format", "log_level", "umask",
+    "threads",        "progress", "filters",    "lock_wait", "indicators"};
 const std::vector<std::string> kFilterKeys = {"unit", "rule", "from", "to", "episode"};
 const std::vector<std::string> kFormats = {"html", "csv", "sarif", "junit"};
 const std::vector<std::string> kSeverities = {"error", "warning", "info"};
@@ -269,16 +270,17 @@ struct Loader {
       if (key == "inputs") {
         inputs(v, o);
       } else if (key == "tables" || key == "rules" || key == "units" || key == "out" ||
-                 key == "history" || key == "waivers" || key == "log_file") {
+                 key == "history" || key == "waivers" || key == "log_file" || key == "indicators") {
         auto p = path(v, key);
         if (!p) continue;
-        std::string& field = key == "tables"    ? o.tables_dir
-                             : key == "rules"   ? o.rules_dir
-                             : key == "units"   ? o.units_file
-                             : key == "out"     ? o.out_dir
-                             : key == "history" ? o.history_db
-                             : key == "waivers" ? o.waivers_file
-                                                : o.log_file;
+        std::string& field = key == "tables"       ? o.tables_dir
+                             : key == "rules"      ? o.rules_dir
+                             : key == "units"      ? o.units_file
+                             : key == "out"        ? o.out_dir
+                             : key == "history"    ? o.history_db
+                             : key == "waivers"    ? o.waivers_file
+                             : key == "indicators" ? o.indicators_dir
+                                                   : o.log_file;
         field = *p;
       } else if (key == "formats") {
         formats(v, o);
@@ -463,6 +465,7 @@ std::string effective_config_yaml(const CheckOptions& o) {
   };
   path("tables", o.tables_dir, "the bundled tables");
   path("rules", o.rules_dir, "the bundled rules");
+  path("indicators", o.indicators_dir, "the bundled indicators");
   path("units", o.units_file, "no units catalogue");
   path("out", o.out_dir, "not set: give --out");
   e << YAML::Key << "formats" << YAML::Value << YAML::Flow << o.formats;

@@ -1,6 +1,7 @@
 // The history database schema: every migration, oldest first. A migration is never edited once
 // released; a change is a new migration with the next version.
 #include "nprcheck/history.hpp"
+#include "nprcheck/history_indicators.hpp"
 
 namespace nprcheck {
 
@@ -149,6 +150,7 @@ const std::vector<HistoryMigration>& history_migrations() {
   static const std::vector<HistoryMigration> kMigrations = {
       {1, "runs and findings", kSchema1},
       {2, "key figures per unit and rule of every run", kSchema2},
+      {3, "indicator counts per month, unit and indicator", indicator_history_schema_sql()},
   };
   return kMigrations;
 }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "assets.hpp"
+#include "indicator_report.hpp"
 #include "nprcheck/hash.hpp"
 #include "nprcheck/report.hpp"
 #include "report_util.hpp"
@@ -396,6 +397,7 @@ std::string index_page(const RunManifest& m, const KeyFigures& k, const ReportOp
   }
   h += "</tbody>\n</table>\n</div>\n";
 
+  if (o.indicators != nullptr) h += indicator_index_html(*o.indicators);
   h += "<h2>Om kjøringen</h2>\n" + manifest_details(m);
   if (prev != nullptr) {
     h += "<p class=\"status-line\">Endringer er målt mot kjøringen " + esc(prev->started) +
@@ -445,7 +447,7 @@ std::vector<const RuleFigures*> unit_rules(const UnitFigures& u, const RunManife
 
 Status write_unit_page(const std::string& path, const RunManifest& m, const KeyFigures& k,
                        const UnitFigures& u, const FindingSource& findings,
-                       const std::string& docs_base) {
+                       const std::string& docs_base, const IndicatorReport* indicators) {
   const std::string name = unit_display_name(u.unit, u.unit_name);
   const bool novelty = k.novelty_known;
   const std::vector<const RuleFigures*> rules = unit_rules(u, m);
@@ -470,6 +472,7 @@ Status write_unit_page(const std::string& path, const RunManifest& m, const KeyF
   if (novelty) h += card("Nye funn", format_count(u.new_findings), "siden forrige kjøring");
   if (u.waived > 0) h += card("Unntatt", format_count(u.waived), "godkjent i unntaksfilen");
   h += "</section>\n";
+  if (indicators != nullptr) h += indicator_unit_html(*indicators, u.unit);
 
   // Rule cards: what fired, why it matters and what to do.
   h += "<h2>Funn per regel</h2>\n";
@@ -599,7 +602,10 @@ Status write_html_from(const std::string& dir, const RunManifest& m, const KeyFi
   }
   for (const auto& [unit, u] : k.units) {
     std::string path = (fs::path(dir) / unit_page_name(unit)).string();
-    if (Status s = write_unit_page(path, m, k, u, part.unit_source(unit), docs_base); !s) return s;
+    if (Status s =
+            write_unit_page(path, m, k, u, part.unit_source(unit), docs_base, options.indicators);
+        !s)
+      return s;
   }
   return Status::ok();
 }

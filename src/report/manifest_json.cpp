@@ -1,6 +1,7 @@
 // run.json (the run manifest) and summary.json (key figures per unit and per rule).
 #include <nlohmann/json.hpp>
 
+#include "indicator_report.hpp"
 #include "key_figures.hpp"
 #include "nprcheck/report.hpp"
 #include "report_util.hpp"
@@ -274,7 +275,7 @@ void add_novelty(ojson& j, bool known, uint64_t new_findings, uint64_t persistin
 
 /// summary.json from the key figures.
 std::string summary_json(const RunManifest& m, const report::KeyFigures* k,
-                         const PreviousRun* previous) {
+                         const PreviousRun* previous, const IndicatorReport* indicators = nullptr) {
   ojson j;
   j["tool_version"] = m.tool_version;
   j["started"] = m.started;
@@ -337,18 +338,20 @@ std::string summary_json(const RunManifest& m, const report::KeyFigures* k,
     }
   }
   j["rules"] = std::move(rules);
+  if (indicators != nullptr) j["indicators"] = report::indicators_json(*indicators);
   return dump(j);
 }
 
 }  // namespace
 
 Status write_summary_json(const std::string& path, const RunManifest& m,
-                          const FindingSource& source, const PreviousRun* previous) {
+                          const FindingSource& source, const PreviousRun* previous,
+                          const IndicatorReport* indicators) {
   auto k = report::compute_key_figures(m, source);
   if (!k) return k.status();
   report::OutFile out(path);
   if (!out.is_open()) return out.open_error();
-  out << summary_json(m, &*k, previous);
+  out << summary_json(m, &*k, previous, indicators);
   return out.close();
 }
 

@@ -118,6 +118,9 @@ const FieldDef kFields[] = {
     {Kind::kEpisode, "radiologi", kBoolT, false,
      "the avdeling is a radiology unit in the units catalogue",
      [](const Value& o, Frame&) { return make_bool(E(o).radiologi); }},
+    {Kind::kEpisode, "feil", kIntT, false,
+     "error findings of the episode in this run (indicators; 0 while rules run)",
+     [](const Value& o, Frame&) { return make_int(E(o).feil); }},
     {Kind::kEpisode, "tilstander", kTilstandList, false, "every Tilstand, sorted by tilstNr",
      [](const Value& o, Frame& f) {
        return FrameAccess::list_of(f, E(o).tilstander, Kind::kTilstand);

@@ -4,6 +4,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -216,6 +217,27 @@ struct Parser {
 };
 
 }  // namespace
+
+std::vector<fs::path> yaml_files_under(const fs::path& dir, const char* what,
+                                       Diagnostics& diagnostics) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (auto it =
+           fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_directory(ec) && it.depth() == 0 && it->path().filename() == "data") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec) && it->path().extension() == ".yaml") files.push_back(it->path());
+  }
+  if (ec) {
+    diagnostics.error(dir.string(), 0, 0,
+                      std::string("cannot read ") + what + " directory: " + ec.message());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
 
 std::optional<RuleSpec> parse_rule_file(const fs::path& path, std::string display,
                                         Diagnostics& diagnostics) {

@@ -45,6 +45,11 @@ namespace nprcheck::rules_detail {
 std::shared_ptr<const Episode> build_compact_episode(const SourceFile& file, const YAML::Node& node,
                                                      Diagnostics& diagnostics, bool& radiologi);
 
+/// Every `*.yaml` file below `dir` (not in its top-level `data/` folder), sorted by path; an
+/// unreadable folder is an error naming `what` ("rule", "indicator").
+std::vector<std::filesystem::path> yaml_files_under(const std::filesystem::path& dir,
+                                                    const char* what, Diagnostics& diagnostics);
+
 /// Checks that the keys of a YAML map are among `known`; reports the others with "did you mean".
 /// Returns false if there was an unknown key or the node is not a map.
 bool check_keys(const SourceFile& file, const YAML::Node& map,

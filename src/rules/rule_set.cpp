@@ -252,19 +252,8 @@ Result<RuleSet> RuleSet::load(const fs::path& dir, Diagnostics& diagnostics) {
   size_t errors_before = diagnostics.error_count();
 
   // Rule files: every *.yaml below dir, except the data/ folder.
-  std::vector<fs::path> files;
+  const std::vector<fs::path> files = rules_detail::yaml_files_under(dir, "rule", diagnostics);
   const fs::path data_dir = dir / "data";
-  for (auto it =
-           fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory(ec) && it.depth() == 0 && it->path().filename() == "data") {
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (it->is_regular_file(ec) && it->path().extension() == ".yaml") files.push_back(it->path());
-  }
-  if (ec) diagnostics.error(dir.string(), 0, 0, "cannot read rule directory: " + ec.message());
-  std::sort(files.begin(), files.end());
 
   RuleSet set;
   Impl& impl = *set.impl_;

@@ -345,6 +345,57 @@ try {
   const links = await evaluate(`Array.from(document.querySelectorAll('a[href]')).map((a) => a.getAttribute('href'))`);
   check(links.every((h) => !h.includes('..')), 'no link on the index leaves the html folder');
 
+  // ---- indicators (issue 15): tables with sparklines, control charts, the one signal -----
+  console.log('indicators/html/index.html');
+  await open(join(reports, 'indicators/html/index.html'));
+  noErrors('indicator index');
+  const ind = await evaluate(`(() => ({
+    tables: document.querySelectorAll('.indicators-unit table.indicators').length,
+    sparklines: document.querySelectorAll('.indicators-unit svg.sparkline').length,
+    lines: Array.from(document.querySelectorAll('svg.sparkline polyline'))
+      .map((p) => p.getAttribute('points').split(' ').length),
+    signals: Array.from(document.querySelectorAll('#indikator-signaler li.signal'))
+      .map((li) => li.dataset.unit + ' ' + li.dataset.indicator + ' ' + li.dataset.period),
+    marked: Array.from(document.querySelectorAll('tr.has-signal'))
+      .map((tr) => tr.closest('.indicators-unit').dataset.unit + ' ' + tr.dataset.indicator),
+    dotColor: (() => { const d = document.querySelector('.indicators-unit svg.sparkline circle.signal-dot');
+      return d ? getComputedStyle(d).fill : ''; })(),
+    width: (() => { const r = document.querySelector('svg.sparkline').getBoundingClientRect();
+      return Math.round(r.width); })(),
+  }))()`);
+  check(ind.tables === 3 && ind.sparklines === 6, `an indicator table per unit with sparklines (${ind.tables}, ${ind.sparklines})`);
+  check(ind.lines.every((n) => n === 12), 'every sparkline has twelve months');
+  check(JSON.stringify(ind.signals) === JSON.stringify(['4202 IND-002 2017-09']),
+        `the one signal is listed (${ind.signals})`);
+  check(JSON.stringify(ind.marked) === JSON.stringify(['4202 IND-002']), 'its row is highlighted');
+  check(ind.dotColor === 'rgb(197, 48, 48)', `the signal dot is red (${ind.dotColor})`);
+  check(ind.width === 120, 'sparklines are drawn at their size');
+  if (screenshots) {
+    await evaluate(`document.getElementById('indikatorer').scrollIntoView()`);
+    mkdirSync(screenshots, { recursive: true });
+    const shot = await send('Page.captureScreenshot', { format: 'png' });
+    writeFileSync(join(screenshots, 'indicators.png'), Buffer.from(shot.data, 'base64'));
+  }
+  await evaluate(`document.querySelector('#indikator-signaler a').click()`);
+  await new Promise((r) => setTimeout(r, 500));
+  check((await evaluate('location.pathname')).endsWith('unit-4202.html'), 'the signal links to the unit page');
+  await open(join(reports, 'indicators/html/unit-4202.html'));
+  noErrors('indicator unit page');
+  const chart = await evaluate(`(() => {
+    const s = document.querySelector('.indicator-chart[data-indicator="IND-002"]');
+    return { charts: document.querySelectorAll('.indicator-chart svg.control-chart').length,
+      points: s.querySelectorAll('circle.point').length,
+      signalDots: s.querySelectorAll('circle.signal-dot').length,
+      limits: s.querySelectorAll('polyline.ucl, polyline.lcl').length,
+      centre: !!s.querySelector('line.centre'),
+      text: s.querySelector('p.signal.worse').textContent,
+      height: Math.round(s.querySelector('svg').getBoundingClientRect().height) };
+  })()`);
+  check(chart.charts === 2 && chart.points === 12 && chart.signalDots === 1,
+        `a control chart per indicator, twelve points, one signal (${JSON.stringify(chart)})`);
+  check(chart.limits === 2 && chart.centre, 'the chart shows its centre line and both limits');
+  check(chart.text.includes('2017-09') && chart.height > 100, 'the signal is named under the chart');
+
   // ---- large: 50,000 findings ------------------------------------------------------------
   console.log('large/html/unit-4299.html');
   const loadMs = await open(join(reports, 'large/html/unit-4299.html'));

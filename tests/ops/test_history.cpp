@@ -351,13 +351,14 @@ TEST_CASE("history: migration from schema version 1 rebuilds the key figures exa
 
   // Take the database back to what version 1 had.
   REQUIRE(test::exec_sql(path,
-                         "DROP TABLE unit_counts; DROP TABLE rule_counts; UPDATE meta SET value = "
-                         "'1' WHERE key = 'schema_version'"));
+                         "DROP TABLE unit_counts; DROP TABLE rule_counts; DROP TABLE "
+                         "indicator_counts; UPDATE meta SET value = '1' WHERE key = "
+                         "'schema_version'"));
   REQUIRE(test::query_int(path, "SELECT value FROM meta WHERE key = 'schema_version'") == 1);
   {
     auto db = HistoryDb::open(path);
     REQUIRE(db);
-    CHECK(db->schema_version() == 2);
+    CHECK(db->schema_version() == kHistorySchemaVersion);
     CHECK(db->check_integrity());
   }
   CHECK(text(kFigures) == units_before);

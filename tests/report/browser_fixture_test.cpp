@@ -4,9 +4,11 @@
 //   demo/   three units, with run history (new/persisting, one waived): the screenshots
 //   evil/   markup and formula payloads in names, messages, codes; a unit id `../../etc`
 //   large/  one unit with 50,000 findings
+//   indicators/  the demo set with indicator charts (twelve months, one signal)
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
+#include "nprcheck/indicator_chart.hpp"
 #include "nprcheck/report.hpp"
 #include "report_fixture.hpp"
 
@@ -17,7 +19,9 @@ TEST_CASE("write the reports for the browser test", "[.browser-fixture]") {
   const char* out = std::getenv("NPRCHECK_BROWSER_OUT");
   REQUIRE(out != nullptr);
   const fs::path root(out);
-  for (const char* set : {"demo", "evil", "large"}) fs::create_directories(root / set);
+  for (const char* set : {"demo", "evil", "large", "indicators"}) {
+    fs::create_directories(root / set);
+  }
 
   report_test::FixtureOptions demo;
   demo.novelty = true;
@@ -46,4 +50,23 @@ TEST_CASE("write the reports for the browser test", "[.browser-fixture]") {
   auto l = report_test::make_fixture(large);
   REQUIRE(
       write_reports((root / "large").string(), l.manifest, vector_source(l.findings), {"html"}));
+
+  // Indicators (issue 15): twelve months for every demo unit, unit 4202's IND-002 jumps in
+  // 2017-09; the index gets the indicator tables, each unit page its control charts.
+  std::vector<IndicatorRow> rows;
+  for (const auto& [unit, uc] : d.manifest.per_unit) {
+    for (int m = 1; m <= 12; ++m) {
+      uint64_t symptom = unit == "4202" && m == 9 ? 60 : 10;
+      rows.push_back({unit, uc.unit_name, 201700 + m, "IND-002", symptom, 200});
+      rows.push_back({unit, uc.unit_name, 201700 + m, "IND-004", 300, 100});
+    }
+  }
+  IndicatorReport charts = build_indicator_report(
+      {{"IND-002", "Andel episoder med symptomdiagnose som hovedtilstand", false, true},
+       {"IND-004", "Gjennomsnittlig antall bitilstander per døgnopphold", true, false}},
+      rows);
+  ReportOptions ind_opts;
+  ind_opts.indicators = &charts;
+  REQUIRE(write_reports((root / "indicators").string(), d.manifest, vector_source(d.findings),
+                        {"html"}, ind_opts));
 }
