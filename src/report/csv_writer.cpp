@@ -13,7 +13,7 @@ namespace {
 constexpr const char* kBom = "\xEF\xBB\xBF";
 constexpr const char* kEol = "\r\n";
 
-const char* const kHeaders[] = {"Regel",      "Versjon",           "Alvorlighet",
+const char* const kHeaders[] = {"Regel",      "Versjon",           "Alvorlighet",       "isf",
                                 "Episode",    "PasientNr",         "Enhet (reshID)",
                                 "Enhetsnavn", "Avdeling (reshID)", "Dato",
                                 "Koder",      "Kodetekster",       "Melding",
@@ -71,6 +71,7 @@ void write_row(report::OutFile& out, const Finding& f) {
   const std::string cells[] = {f.rule_id,
                                std::to_string(f.rule_version),
                                report::severity_label(f.severity),
+                               f.isf ? "ja" : "nei",
                                f.episode_id,
                                f.pasient_nr,
                                f.unit,

@@ -125,6 +125,36 @@ const FieldDef kFields[] = {
     {Kind::kEpisode, "hovedtilstand", kTilstandT, true,
      "the first Tilstand that has at least one code; null when none",
      [](const Value& o, Frame&) { return make_ptr(Kind::kTilstand, hovedtilstand_of(E(o))); }},
+    {Kind::kEpisode, "bitilstander", kTilstandList, false,
+     "every Tilstand with a code other than the hovedtilstand, by tilstNr",
+     [](const Value& o, Frame& f) {
+       const Episode& e = E(o);
+       const Tilstand* hoved = hovedtilstand_of(e);
+       uint32_t b = FrameAccess::begin_list(f);
+       for (const auto& t : e.tilstander) {
+         if (&t != hoved && !t.koder.empty()) FrameAccess::push(f, make_ptr(Kind::kTilstand, &t));
+       }
+       return FrameAccess::finish_list(f, b, Kind::kTilstand);
+     }},
+    {Kind::kEpisode, "bitilstandkoder", kKodeList, false,
+     "the codes of every bitilstand, by tilstNr and kodeNr",
+     [](const Value& o, Frame& f) {
+       const Episode& e = E(o);
+       const Tilstand* hoved = hovedtilstand_of(e);
+       uint32_t b = FrameAccess::begin_list(f);
+       for (const auto& t : e.tilstander) {
+         if (&t == hoved) continue;
+         for (const auto& k : t.koder) FrameAccess::push(f, make_ptr(Kind::kKode, &k));
+       }
+       return FrameAccess::finish_list(f, b, Kind::kKode);
+     }},
+    {Kind::kEpisode, "alder", kIntT, true,
+     "the patient's age: year of innDatoTid - fodselsar; null when fodselsar is absent",
+     [](const Value& o, Frame&) {
+       const Episode& e = E(o);
+       if (!e.pasient || e.pasient->fodselsar == 0) return null_of(kIntT);
+       return make_int(e.inn.year() - e.pasient->fodselsar);
+     }},
     {Kind::kEpisode, "tiltak", kTiltakList, false, "every Tiltak, in document order",
      [](const Value& o, Frame& f) { return FrameAccess::list_of(f, E(o).tiltak, Kind::kTiltak); }},
     {Kind::kEpisode, "prosedyrer", kProsedyreList, false,
@@ -182,6 +212,12 @@ const FieldDef kFields[] = {
     // ---- prosedyre ----
     {Kind::kProsedyre, "nr", kIntT, false, "@prosNr",
      [](const Value& o, Frame&) { return make_int(PR(o).pros_nr); }},
+    {Kind::kProsedyre, "tilstNr", kIntT, true,
+     "@tilstNr: the Tilstand the procedure was done for; null when absent",
+     [](const Value& o, Frame&) {
+       const Prosedyre& p = PR(o);
+       return p.tilst_nr ? make_int(*p.tilst_nr) : null_of(kIntT);
+     }},
     {Kind::kProsedyre, "hovedkode", kKodeT, true, "koder[0], the main code; null when no code",
      [](const Value& o, Frame&) {
        const Prosedyre& p = PR(o);
