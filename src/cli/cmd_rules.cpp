@@ -319,6 +319,14 @@ std::string md_cell(std::string s) {
   return out;
 }
 
+// When a rule is in force: `alle datoer`, `fra 2021-09-01`, `fra ... til ...`.
+std::string period_of(const RuleInfo& r) {
+  if (!r.valid_from && !r.valid_to) return "alle datoer";
+  return (r.valid_from ? "fra " + r.valid_from->date_string() : std::string()) +
+         (r.valid_from && r.valid_to ? " " : "") +
+         (r.valid_to ? "til " + r.valid_to->date_string() : std::string());
+}
+
 std::string rule_page(const RuleInfo& r, const std::string& shown_file) {
   std::string m;
   m += "# " + r.id + ": " + r.title + "\n\n";
@@ -328,15 +336,9 @@ std::string rule_page(const RuleInfo& r, const std::string& shown_file) {
   m += std::string("| ISF-relevant | ") +
        (r.isf ? "ja: funn kan endre DRG-grupperingen" : "nei") + " |\n";
   m += "| Kilde | " + md_cell(r.source) + " |\n";
-  std::string period;
-  if (!r.valid_from && !r.valid_to) {
-    period = "alle datoer";
-  } else {
-    period = (r.valid_from ? "fra " + r.valid_from->date_string() : std::string()) +
-             (r.valid_from && r.valid_to ? " " : "") +
-             (r.valid_to ? "til " + r.valid_to->date_string() : std::string());
-    period += " (episodens sluttdato)";
-  }
+  std::string period = period_of(r);
+  if (r.valid_from || r.valid_to) period += " (episodens sluttdato; ellers ikke i kraft)";
+  if (!r.versions.empty()) period += "; " + std::to_string(r.versions.size()) + " versjon(er) etter dato, se under";
   m += "| Gjelder | " + period + " |\n";
   m += "| Kontrollerer hver | " + std::string(rule_scope_name(r.scope)) + " |\n";
   m += "| Regelfil | `" + shown_file + "` |\n\n";
@@ -431,14 +433,17 @@ int run_docs(const std::vector<std::string>& args) {
     return true;
   };
   std::string index = "# Regelsettet\n\n";
-  index += "Generert av `nprcheck rules docs` fra regelfilene. Én side per regel.\n\n";
-  index += "| Regel | Alvorlighet | Tittel | Kilde |\n|---|---|---|---|\n";
+  index += "Generert av `nprcheck rules docs` fra regelfilene. Én side per regel. " +
+           std::to_string(rules->size()) +
+           " regler. ISF: funn kan endre DRG-grupperingen (rettes først).\n\n";
+  index += "| Regel | Alvorlighet | ISF | Tittel | Gjelder | Kilde |\n|---|---|---|---|---|---|\n";
   for (const RuleInfo* r : rules->rules()) {
     fs::path rel = fs::path(r->file).lexically_normal().lexically_relative(root);
     std::string shown = (root.filename() / rel).generic_string();
     if (!write(fs::path(out) / (r->id + ".md"), rule_page(*r, shown))) return kExitError;
     index += "| [" + r->id + "](" + r->id + ".md) | " + severity_name(r->severity) + " | " +
-             md_cell(r->title) + " | " + md_cell(r->source) + " |\n";
+             (r->isf ? "ja" : "") + " | " + md_cell(r->title) + " | " + period_of(*r) + " | " +
+             md_cell(r->source) + " |\n";
   }
   if (!write(fs::path(out) / "index.md", index)) return kExitError;
   std::printf("wrote %zu rule pages and index.md to %s\n", rules->size(), out.c_str());

@@ -100,12 +100,12 @@ TEST_CASE("versions: out of order, bad values and unknown keys are load errors",
   std::string all;
   for (const auto& e : errors) all += format_diagnostic(e) + "\n";
   INFO(all);
-  CHECK(all.find(":12:14: error: 'version' 2 must be greater than the version before it (3)") !=
+  CHECK(all.find(":11:14: error: 'version' 2 must be greater than the version before it (3)") !=
         std::string::npos);
-  CHECK(all.find(":13:17: error: 'valid_from' 2016-01-01 must be after the previous version's "
+  CHECK(all.find(":12:17: error: 'valid_from' 2016-01-01 must be after the previous version's "
                  "2017-01-01") != std::string::npos);
-  CHECK(all.find(":14:15: error: bad severity 'fatal'") != std::string::npos);
-  CHECK(all.find(":15:5: error: unknown key 'asert' in a version; did you mean 'assert'?") !=
+  CHECK(all.find(":13:15: error: bad severity 'fatal'") != std::string::npos);
+  CHECK(all.find(":14:5: error: unknown key 'asert' in a version; did you mean 'assert'?") !=
         std::string::npos);
 }
 
@@ -179,4 +179,30 @@ TEST_CASE("lint: every code of the rule data is in the code tables", "[rules][li
                  "(any system) and no code starts with it") != std::string::npos);
   CHECK(all.find("data/proeve.set:5: error: set 'proeve': prefix 'J18*' starts no code of the "
                  "loaded tables (NCSP)") != std::string::npos);
+}
+
+TEST_CASE("v2 rule data: ranges compare the first three characters as text", "[rules][v2]") {
+  Diagnostics d;
+  auto data = RuleData::load(test::shipped_rules() + "/data", d);
+  REQUIRE(data);
+  const CodeSet* ytre = data->find_set("ytre_arsaker");
+  const CodeSet* ikke = data->find_set("ikke_definitive");
+  const CodeSet* j96 = data->find_set("j96_arsaker");
+  REQUIRE(ytre != nullptr);
+  REQUIRE(ikke != nullptr);
+  REQUIRE(j96 != nullptr);
+  for (const char* c : {"V0n0a", "W0n0b", "X59", "Y98", "V01"}) {
+    INFO(c);
+    CHECK(ytre->contains(KodeSystem::kIcd10, c));
+  }
+  for (const char* c : {"V00", "Y99", "Z038", "U071", "S7200"}) {
+    INFO(c);
+    CHECK_FALSE(ytre->contains(KodeSystem::kIcd10, c));
+  }
+  CHECK(ikke->contains(KodeSystem::kIcd10, "R074"));
+  CHECK(ikke->contains(KodeSystem::kIcd10, "Z038"));
+  CHECK_FALSE(ikke->contains(KodeSystem::kIcd10, "I200"));
+  CHECK(j96->contains(KodeSystem::kIcd10, "J159"));  // J12-J18
+  CHECK(j96->contains(KodeSystem::kIcd10, "J441"));
+  CHECK_FALSE(j96->contains(KodeSystem::kIcd10, "J450"));
 }
