@@ -188,7 +188,8 @@ int run_lint(const std::vector<std::string>& args) {
   auto tables = load_tables(tables_dir.empty() ? default_tables_dir() : tables_dir);
   if (!tables) return kExitError;
   Diagnostics diagnostics;
-  size_t errors = lint_rules(*rules, diagnostics) + lint_rule_data(rules->data(), *tables, diagnostics);
+  size_t errors =
+      lint_rules(*rules, diagnostics) + lint_rule_data(rules->data(), *tables, diagnostics);
   print_diagnostics(diagnostics);
   if (errors > 0) {
     std::fprintf(stderr, "nprcheck rules lint: %zu error(s) in %s\n", errors, dir.c_str());
@@ -333,12 +334,13 @@ std::string rule_page(const RuleInfo& r, const std::string& shown_file) {
   m += "| | |\n|---|---|\n";
   m += "| Alvorlighet | " + std::string(severity_name(r.severity)) + " |\n";
   m += "| Versjon | " + std::to_string(r.version) + " |\n";
-  m += std::string("| ISF-relevant | ") +
-       (r.isf ? "ja: funn kan endre DRG-grupperingen" : "nei") + " |\n";
+  m += std::string("| ISF-relevant | ") + (r.isf ? "ja: funn kan endre DRG-grupperingen" : "nei") +
+       " |\n";
   m += "| Kilde | " + md_cell(r.source) + " |\n";
   std::string period = period_of(r);
   if (r.valid_from || r.valid_to) period += " (episodens sluttdato; ellers ikke i kraft)";
-  if (!r.versions.empty()) period += "; " + std::to_string(r.versions.size()) + " versjon(er) etter dato, se under";
+  if (!r.versions.empty())
+    period += "; " + std::to_string(r.versions.size()) + " versjon(er) etter dato, se under";
   m += "| Gjelder | " + period + " |\n";
   m += "| Kontrollerer hver | " + std::string(rule_scope_name(r.scope)) + " |\n";
   m += "| Regelfil | `" + shown_file + "` |\n\n";

@@ -13,12 +13,25 @@ namespace {
 constexpr const char* kBom = "\xEF\xBB\xBF";
 constexpr const char* kEol = "\r\n";
 
-const char* const kHeaders[] = {"Regel",      "Versjon",           "Alvorlighet",       "isf",
-                                "Episode",    "PasientNr",         "Enhet (reshID)",
-                                "Enhetsnavn", "Avdeling (reshID)", "Dato",
-                                "Koder",      "Kodetekster",       "Melding",
-                                "Status",     "Først sett",        "Antall kjøringer",
-                                "Unntatt",    "Unntaksgrunn",      "Fil",
+const char* const kHeaders[] = {"Regel",
+                                "Versjon",
+                                "Alvorlighet",
+                                "isf",
+                                "Episode",
+                                "PasientNr",
+                                "Enhet (reshID)",
+                                "Enhetsnavn",
+                                "Avdeling (reshID)",
+                                "Dato",
+                                "Koder",
+                                "Kodetekster",
+                                "Melding",
+                                "Status",
+                                "Først sett",
+                                "Antall kjøringer",
+                                "Unntatt",
+                                "Unntaksgrunn",
+                                "Fil",
                                 "Linje"};
 
 std::string codes_cell(const Finding& f) {

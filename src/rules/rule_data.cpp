@@ -98,8 +98,8 @@ void CodeSet::add_code(std::string_view verdi, uint32_t line) {
   if (!groups_[0]) groups_[0] = std::make_unique<Group>();
   if (groups_[0]->exact.insert(undotted(verdi)).second) {
     ++size_;
-    entries_.push_back(Entry{Entry::Kind::kExact, false, KodeSystem::kOther, undotted(verdi), {},
-                             line});
+    entries_.push_back(
+        Entry{Entry::Kind::kExact, false, KodeSystem::kOther, undotted(verdi), {}, line});
   }
 }
 
@@ -154,7 +154,9 @@ bool CodeSet::add_entry(std::string_view entry, std::string& error, uint32_t lin
   Group& grp = *groups_[g];
   ++size_;
   Entry rec;
-  rec.kind = exact ? Entry::Kind::kExact : p.hi.empty() ? Entry::Kind::kPrefix : Entry::Kind::kRange;
+  rec.kind = exact          ? Entry::Kind::kExact
+             : p.hi.empty() ? Entry::Kind::kPrefix
+                            : Entry::Kind::kRange;
   rec.qualified = g != 0;
   if (g != 0) rec.system = static_cast<KodeSystem>(g - 1);
   rec.lo = exact ? text : p.lo;

@@ -15,9 +15,8 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::vector<std::string> kRuleKeys = {
-    "id",    "version", "title",  "severity", "source",  "valid_from", "valid_to", "scope",
-    "where", "let",     "assert", "codes",    "message", "docs",       "tests",    "distinct",
-    "isf",   "versions"};
+    "id",  "version", "title", "severity", "source", "valid_from", "valid_to", "scope", "where",
+    "let", "assert",  "codes", "message",  "docs",   "tests",      "distinct", "isf",   "versions"};
 const std::vector<std::string> kVersionKeys = {"version", "valid_from", "severity", "isf",
                                                "where",   "assert",     "codes",    "message"};
 const std::vector<std::string> kTestKeys = {
@@ -258,7 +257,8 @@ struct Parser {
         if (auto x = integer(n, "version")) {
           rv.version = *x;
           if (*x <= prev_version) {
-            error(n, "'version' " + std::to_string(*x) + " must be greater than the version before it (" +
+            error(n, "'version' " + std::to_string(*x) +
+                         " must be greater than the version before it (" +
                          std::to_string(prev_version) + ")");
           }
         }

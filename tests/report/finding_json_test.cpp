@@ -82,9 +82,9 @@ TEST_CASE("finding JSON has a fixed key order and leaves unset history keys out"
   auto j = nlohmann::ordered_json::parse(line);
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
-  CHECK(keys == std::vector<std::string>{"rule", "version", "severity", "isf", "episode",
-                                         "pasient", "unit", "unit_name", "avdeling", "dato",
-                                         "file", "line", "codes", "message", "fingerprint"});
+  CHECK(keys == std::vector<std::string>{"rule", "version", "severity", "isf", "episode", "pasient",
+                                         "unit", "unit_name", "avdeling", "dato", "file", "line",
+                                         "codes", "message", "fingerprint"});
   CHECK(j["fingerprint"] == fingerprint(f));
   CHECK(line.rfind(R"({"rule":"BV-002","version":3,"severity":"warning","isf":true,)", 0) == 0);
   f.isf = false;

@@ -34,16 +34,15 @@ TEST_CASE("shipped rules: exactly the 26 rules of rule sets v1 and v2", "[rules]
   for (const auto& m : rules.manifest()) {
     ids.push_back(m.id + ":" + severity_name(m.severity) + (m.isf ? ":isf" : ""));
   }
-  CHECK(ids == std::vector<std::string>{
-                   "BV-001:error",      "BV-002:warning",   "BV-003:error",
-                   "BV-004:warning",    "EPI-001:error:isf", "EPI-002:error",
-                   "EPI-003:error",     "EPI-004:warning",  "EPI-005:warning",
-                   "EPI-006:error",     "EPI-007:error:isf", "HT-001:error:isf",
-                   "HT-002:error:isf",  "HT-003:warning:isf", "HT-004:warning:isf",
-                   "HT-005:info:isf",   "KODE-001:error",   "KODE-002:error",
-                   "KODE-003:warning",  "KODE-004:error",   "KODE-005:error",
-                   "KODE-006:error:isf", "KODE-007:warning", "KODE-008:error",
-                   "KODE-009:warning",  "KODE-010:warning"});
+  CHECK(ids ==
+        std::vector<std::string>{
+            "BV-001:error",      "BV-002:warning",     "BV-003:error",       "BV-004:warning",
+            "EPI-001:error:isf", "EPI-002:error",      "EPI-003:error",      "EPI-004:warning",
+            "EPI-005:warning",   "EPI-006:error",      "EPI-007:error:isf",  "HT-001:error:isf",
+            "HT-002:error:isf",  "HT-003:warning:isf", "HT-004:warning:isf", "HT-005:info:isf",
+            "KODE-001:error",    "KODE-002:error",     "KODE-003:warning",   "KODE-004:error",
+            "KODE-005:error",    "KODE-006:error:isf", "KODE-007:warning",   "KODE-008:error",
+            "KODE-009:warning",  "KODE-010:warning"});
   const RuleInfo* ht1 = rules.find("HT-001");
   REQUIRE(ht1 != nullptr);
   REQUIRE(ht1->valid_from.has_value());

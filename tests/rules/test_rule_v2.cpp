@@ -162,9 +162,9 @@ TEST_CASE("lint: every code of the rule data is in the code tables", "[rules][li
 
   CodeSet set("proeve");
   std::string why;
-  REQUIRE(set.add_entry("V01-Y98", why, 2));  // holds the Norwegian V0n0a: fine
-  REQUIRE(set.add_entry("J18", why, 3));      // a category: a prefix of J180
-  REQUIRE(set.add_entry("XYZ99", why, 4));    // no such code
+  REQUIRE(set.add_entry("V01-Y98", why, 2));    // holds the Norwegian V0n0a: fine
+  REQUIRE(set.add_entry("J18", why, 3));        // a category: a prefix of J180
+  REQUIRE(set.add_entry("XYZ99", why, 4));      // no such code
   REQUIRE(set.add_entry("NCSP:J18*", why, 5));  // ICD-10 prefix qualified as NCSP
   REQUIRE(set.add_entry("ICD10:Q99-Q99", why, 6));
   set.file = "data/proeve.set";
