@@ -35,6 +35,21 @@ const Tilstand* hovedtilstand_of(const Episode& e) {
   return nullptr;
 }
 
+// The bitilstander (every Tilstand with a code but the hovedtilstand), or their codes.
+Value bitilstand_list(Frame& f, const Episode& e, bool codes) {
+  const Tilstand* hoved = hovedtilstand_of(e);
+  uint32_t b = FrameAccess::begin_list(f);
+  for (const auto& t : e.tilstander) {
+    if (&t == hoved || t.koder.empty()) continue;
+    if (!codes) {
+      FrameAccess::push(f, make_ptr(Kind::kTilstand, &t));
+      continue;
+    }
+    for (const auto& k : t.koder) FrameAccess::push(f, make_ptr(Kind::kKode, &k));
+  }
+  return FrameAccess::finish_list(f, b, codes ? Kind::kKode : Kind::kTilstand);
+}
+
 // Appends the codes of the episode: diagnoses (if `diag`), then procedures (if `pros`).
 Value codes_of(Frame& f, const Episode& e, bool diag, bool pros) {
   uint32_t b = FrameAccess::begin_list(f);
@@ -127,27 +142,10 @@ const FieldDef kFields[] = {
      [](const Value& o, Frame&) { return make_ptr(Kind::kTilstand, hovedtilstand_of(E(o))); }},
     {Kind::kEpisode, "bitilstander", kTilstandList, false,
      "every Tilstand with a code other than the hovedtilstand, by tilstNr",
-     [](const Value& o, Frame& f) {
-       const Episode& e = E(o);
-       const Tilstand* hoved = hovedtilstand_of(e);
-       uint32_t b = FrameAccess::begin_list(f);
-       for (const auto& t : e.tilstander) {
-         if (&t != hoved && !t.koder.empty()) FrameAccess::push(f, make_ptr(Kind::kTilstand, &t));
-       }
-       return FrameAccess::finish_list(f, b, Kind::kTilstand);
-     }},
+     [](const Value& o, Frame& f) { return bitilstand_list(f, E(o), false); }},
     {Kind::kEpisode, "bitilstandkoder", kKodeList, false,
      "the codes of every bitilstand, by tilstNr and kodeNr",
-     [](const Value& o, Frame& f) {
-       const Episode& e = E(o);
-       const Tilstand* hoved = hovedtilstand_of(e);
-       uint32_t b = FrameAccess::begin_list(f);
-       for (const auto& t : e.tilstander) {
-         if (&t == hoved) continue;
-         for (const auto& k : t.koder) FrameAccess::push(f, make_ptr(Kind::kKode, &k));
-       }
-       return FrameAccess::finish_list(f, b, Kind::kKode);
-     }},
+     [](const Value& o, Frame& f) { return bitilstand_list(f, E(o), true); }},
     {Kind::kEpisode, "alder", kIntT, true,
      "the patient's age: year of innDatoTid - fodselsar; null when fodselsar is absent",
      [](const Value& o, Frame&) {

@@ -10,13 +10,7 @@ using namespace nprcheck;
 
 namespace {
 
-RuleSet load_ok(const std::string& dir) {
-  Diagnostics d;
-  auto r = RuleSet::load(dir, d);
-  for (const auto& x : d.all()) UNSCOPED_INFO(format_diagnostic(x));
-  REQUIRE(r.has_value());
-  return std::move(*r);
-}
+using test::load_ok;
 
 std::vector<Finding> run(const RuleSet& rules, const std::string& yaml) {
   std::vector<Finding> out;
