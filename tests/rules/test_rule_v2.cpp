@@ -2,6 +2,8 @@
 // v2 rules use (alder, bitilstander, bitilstandkoder, prosedyre.tilstNr), and the rule-data lint
 // against the code tables.
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <iterator>
 
 #include "nprcheck/rule_data.hpp"
 #include "test_rule_util.hpp"
@@ -199,4 +201,26 @@ TEST_CASE("v2 rule data: ranges compare the first three characters as text", "[r
   CHECK(j96->contains(KodeSystem::kIcd10, "J159"));  // J12-J18
   CHECK(j96->contains(KodeSystem::kIcd10, "J441"));
   CHECK_FALSE(j96->contains(KodeSystem::kIcd10, "J450"));
+}
+
+TEST_CASE("rules docs shows when a rule is in force and its versions", "[rules][versions][cli]") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("nprcheck-v2-docs-" + std::to_string(::getpid()));
+  std::string out;
+  REQUIRE(test::run_command(std::string("'") + NPRCHECK_BINARY + "' rules docs --out '" +
+                                dir.string() + "' '" + test::rules_testdata("versions") + "'",
+                            out) == 0);
+  std::ifstream in(dir / "TEST-002.md");
+  std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  INFO(page);
+  CHECK(page.find("| Gjelder | fra 2015-01-01 til 2017-12-31 (episodens sluttdato; ellers ikke i "
+                  "kraft); 2 versjon(er) etter dato, se under |") != std::string::npos);
+  CHECK(page.find("## Versjoner etter dato") != std::string::npos);
+  CHECK(page.find("| 2 | 2016-01-01 | warning | nei | - |") != std::string::npos);
+  CHECK(page.find("| 3 | 2017-01-01 | error | ja | `assert`: ") != std::string::npos);
+  std::ifstream idx(dir / "index.md");
+  std::string index((std::istreambuf_iterator<char>(idx)), std::istreambuf_iterator<char>());
+  CHECK(index.find("| [TEST-002](TEST-002.md) | info |  | Uspesifikk pneumonikode (test av "
+                   "versjoner) | fra 2015-01-01 til 2017-12-31 |") != std::string::npos);
+  fs::remove_all(dir);
 }
