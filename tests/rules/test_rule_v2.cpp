@@ -224,3 +224,16 @@ TEST_CASE("rules docs shows when a rule is in force and its versions", "[rules][
                    "versjoner) | fra 2015-01-01 til 2017-12-31 |") != std::string::npos);
   fs::remove_all(dir);
 }
+
+TEST_CASE("rules lint: a code of the rule data in no table is an error (exit 2)",
+          "[rules][lint][cli]") {
+  std::string out;
+  const std::string cmd = std::string("'") + NPRCHECK_BINARY + "' rules lint '" +
+                          test::rules_testdata("lint-data") + "' --tables '" + NPRCHECK_TESTDATA +
+                          "/tables'";
+  CHECK(test::run_command(cmd, out) == 2);
+  INFO(out);
+  CHECK(out.find("lint-data/data/proeve.set:4: error: set 'proeve': code 'J1B9' is in no loaded "
+                 "table (any system) and no code starts with it: misspelt?") != std::string::npos);
+  CHECK(out.find("proeve.set:3") == std::string::npos);  // J44* starts real codes
+}
