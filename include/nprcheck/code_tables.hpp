@@ -89,6 +89,10 @@ class CodeTables {
                                           DateTime date) const;
   /// True if some code of `system` (any year), longer than `prefix`, starts with it.
   [[nodiscard]] bool longer_code_exists(KodeSystem system, std::string_view prefix) const;
+  /// True if some code of `system` (any year) lies in the category range `lo`-`hi`: its first
+  /// lo.size() characters are >= lo and its first hi.size() characters <= hi (rule-data lint).
+  [[nodiscard]] bool code_in_range_exists(KodeSystem system, std::string_view lo,
+                                          std::string_view hi) const;
   /// The text of the code valid on `date`, else its latest text; empty if unknown.
   [[nodiscard]] std::string_view tekst(KodeSystem system, std::string_view verdi,
                                        DateTime date) const;

@@ -31,6 +31,7 @@ struct Finding {
   std::string rule_id;
   int rule_version = 1;
   Severity severity = Severity::kError;
+  bool isf = false;     ///< the rule is ISF-relevant (the finding can change the DRG grouping)
   std::string message;  ///< rendered, Norwegian
 
   std::string file;   ///< input file

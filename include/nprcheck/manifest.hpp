@@ -18,6 +18,7 @@ struct ManifestRule {
   std::string title;   ///< Norwegian one-line summary
   std::string source;  ///< the procedure or chapter the rule comes from
   std::string docs;    ///< longer explanation (what to do)
+  bool isf = false;    ///< findings can change the DRG grouping (ISF payment)
 };
 
 /// One code table file as loaded.

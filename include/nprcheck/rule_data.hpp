@@ -49,11 +49,24 @@ class CodeSet {
   /// Number of entries (exact codes + patterns), for `nprcheck rules` listings.
   [[nodiscard]] size_t size() const;
 
-  /// Adds an entry as written in a set file (`C61`, `KE*`, `C60-C63`, `NCSP:KE*`); false with
-  /// `error` set when malformed.
-  bool add_entry(std::string_view entry, std::string& error);
+  /// One entry as written (for `nprcheck rules lint`, which checks it against the tables).
+  struct Entry {
+    enum class Kind : uint8_t { kExact, kPrefix, kRange } kind = Kind::kExact;
+    bool qualified = false;                  ///< `ICD10:` etc. given
+    KodeSystem system = KodeSystem::kOther;  ///< the qualifying system when qualified
+    std::string lo;                          ///< the code, the prefix or the lower bound
+    std::string hi;                          ///< the upper bound of a range
+    uint32_t line = 0;                       ///< line in the set file (0: from an include)
+  };
+  /// Adds an entry as written in a set file (`C61`, `KE*`, `C60-C63`, `NCSP:KE*`) on `line`;
+  /// false with `error` set when malformed.
+  bool add_entry(std::string_view entry, std::string& error, uint32_t line = 0);
   /// Adds an exact, unqualified code (`@mapping.column` includes).
-  void add_code(std::string_view verdi);
+  void add_code(std::string_view verdi, uint32_t line = 0);
+  /// Every entry, in the order added.
+  [[nodiscard]] const std::vector<Entry>& entries() const { return entries_; }
+  /// The set file it was read from (empty for a set built in code).
+  std::filesystem::path file;
   explicit CodeSet(std::string name = {}) : name_(std::move(name)) {}
 
  private:
@@ -71,6 +84,7 @@ class CodeSet {
   [[nodiscard]] static bool group_contains(const Group& g, std::string_view verdi);
   std::string name_;
   std::unique_ptr<Group> groups_[kGroups];
+  std::vector<Entry> entries_;
   size_t size_ = 0;
 };
 
@@ -120,6 +134,8 @@ class RuleData {
   [[nodiscard]] const Mapping* find_mapping(std::string_view name) const;
   /// All names, for "did you mean" suggestions.
   [[nodiscard]] std::vector<std::string> set_names() const;
+  /// Every set, by name.
+  [[nodiscard]] std::vector<const CodeSet*> sets() const;
   [[nodiscard]] std::vector<std::string> mapping_names() const;
   /// The files read, in path order (for the rule-set hash).
   [[nodiscard]] const std::vector<std::filesystem::path>& files() const;

@@ -56,4 +56,10 @@ std::string rule_tests_junit(const std::vector<RuleTestResult>& results);
 /// errors is returned.
 size_t lint_rules(const RuleSet& rules, Diagnostics& diagnostics);
 
+/// What `nprcheck rules lint` checks in the rule data with the code tables: every code of a
+/// set exists in some loaded table of its system (any system when unqualified) or is a prefix
+/// of one, every prefix (`KE*`) starts some code, and every range (`C60-C63`) holds some code.
+/// Problems go to `diagnostics` as errors naming the set file and line; returns their count.
+size_t lint_rule_data(const RuleData& data, const CodeTables& tables, Diagnostics& diagnostics);
+
 }  // namespace nprcheck

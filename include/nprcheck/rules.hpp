@@ -18,6 +18,8 @@
 
 namespace nprcheck {
 
+class RuleData;
+
 /// What rules may consult while they run: the code tables and the units catalogue.
 struct EvalContext {
   const CodeTables* tables = nullptr;
@@ -54,6 +56,20 @@ struct RuleTestCase {
   std::string episode_id;     ///< which episode of the fixture
 };
 
+/// One entry of a rule's `versions:` list: from `valid_from` on (until the next entry), these
+/// values replace the rule's own; fields the entry does not give keep the rule's value.
+struct RuleVersion {
+  int version = 1;
+  DateTime valid_from;
+  Severity severity = Severity::kError;
+  bool isf = false;
+  std::string where;
+  std::string assert_expr;
+  std::string codes;
+  std::string message;
+  uint32_t line = 0;  ///< line of the entry in the rule file
+};
+
 /// A rule as written in its file (for listing, docs, lint and tests).
 struct RuleInfo {
   std::string id;
@@ -73,6 +89,10 @@ struct RuleInfo {
   std::string message;
   /// `distinct: true`: findings on one episode with the same code values are reported once.
   bool distinct = false;
+  /// `isf: true`: a finding can change the episode's DRG grouping and so the ISF payment.
+  bool isf = false;
+  /// `versions:`, by valid_from ascending; the top-level fields apply before the first one.
+  std::vector<RuleVersion> versions;
   std::vector<RuleTestCase> tests;
 };
 
@@ -97,6 +117,8 @@ class RuleSet {
   /// SHA-256 over the rule files and rule data, in path order.
   [[nodiscard]] const std::string& hash() const;
   [[nodiscard]] size_t size() const;
+  /// The rule data (sets and mappings) the rules were compiled against.
+  [[nodiscard]] const RuleData& data() const;
 
   /// The selected rules as written, sorted by id.
   [[nodiscard]] std::vector<const RuleInfo*> rules() const;

@@ -33,9 +33,10 @@ command with exit code 2 and reads like a compiler's: file:line:col, the line, a
 
 subcommands:
   list [DIR]                       the catalogue: id, severity, title, source
-  lint [DIR]                       everything that can be checked without data: loading
-                                   (syntax, fields, names, types), and every rule has at
-                                   least one test that fires and one that passes
+  lint [DIR] [--tables DIR]        everything that can be checked without an extract:
+                                   loading (syntax, fields, names, types), every rule has
+                                   a test that fires and one that passes, and every code
+                                   of the rule data is in the code tables
   test [DIR] [--tables DIR]        run every rule's own tests; exit 1 if any fails
        [--junit FILE] [--rule GLOB]
   docs --out OUT [DIR]             one Markdown page per rule plus OUT/index.md
@@ -157,31 +158,38 @@ int run_list(const std::vector<std::string>& args) {
 
 // ---- lint ----
 
-constexpr const char* kLintHelp = R"(usage: nprcheck rules lint [DIR]
+constexpr const char* kLintHelp = R"(usage: nprcheck rules lint [DIR] [--tables DIR]
 
-Checks a rule set without any data: every rule file loads (YAML syntax, known fields,
-id = file name, no duplicate ids, severity, scope, dates; every expression parses,
-names and types resolve; sets and mappings exist), every test case is well-formed and
-its XML fixture exists, and every rule has at least one test that fires and one that
-passes. Exit code 0 when clean, 2 on any error (warnings do not fail).
+Checks a rule set without any extract: every rule file loads (YAML syntax, known fields,
+id = file name, no duplicate ids, severity, scope, dates, versions; every expression
+parses, names and types resolve; sets and mappings exist), every test case is
+well-formed and its XML fixture exists, and every rule has at least one test that fires
+and one that passes. With the code tables (--tables, default: the bundled tables) every
+entry of every set is checked: a code exists in some loaded table or is a prefix of one,
+a prefix (KE*) starts some code, a range (C60-C63) holds some code. Exit code 0 when
+clean, 2 on any error (warnings do not fail).
 
 examples:
   nprcheck rules lint
-  nprcheck rules lint rules/
+  nprcheck rules lint rules/ --tables testdata/tables
 
 )";
 
 int run_lint(const std::vector<std::string>& args) {
-  std::string dir;
+  std::string dir, tables_dir;
   po::options_description desc("options");
-  desc.add_options()("help,h", "show this help");
+  desc.add_options()("help,h", "show this help")("tables", po::value(&tables_dir),
+                                                 "code tables directory (default: bundled)");
   po::variables_map vm;
   int rc = 0;
   if (!parse_sub(args, desc, dir, kLintHelp, "lint", vm, rc)) return rc;
   auto rules = load_rules(dir, "lint");
   if (!rules) return kExitError;
+  auto tables = load_tables(tables_dir.empty() ? default_tables_dir() : tables_dir);
+  if (!tables) return kExitError;
   Diagnostics diagnostics;
-  size_t errors = lint_rules(*rules, diagnostics);
+  size_t errors =
+      lint_rules(*rules, diagnostics) + lint_rule_data(rules->data(), *tables, diagnostics);
   print_diagnostics(diagnostics);
   if (errors > 0) {
     std::fprintf(stderr, "nprcheck rules lint: %zu error(s) in %s\n", errors, dir.c_str());
@@ -312,22 +320,27 @@ std::string md_cell(std::string s) {
   return out;
 }
 
+// When a rule is in force: `alle datoer`, `fra 2021-09-01`, `fra ... til ...`.
+std::string period_of(const RuleInfo& r) {
+  if (!r.valid_from && !r.valid_to) return "alle datoer";
+  return (r.valid_from ? "fra " + r.valid_from->date_string() : std::string()) +
+         (r.valid_from && r.valid_to ? " " : "") +
+         (r.valid_to ? "til " + r.valid_to->date_string() : std::string());
+}
+
 std::string rule_page(const RuleInfo& r, const std::string& shown_file) {
   std::string m;
   m += "# " + r.id + ": " + r.title + "\n\n";
   m += "| | |\n|---|---|\n";
   m += "| Alvorlighet | " + std::string(severity_name(r.severity)) + " |\n";
   m += "| Versjon | " + std::to_string(r.version) + " |\n";
+  m += std::string("| ISF-relevant | ") + (r.isf ? "ja: funn kan endre DRG-grupperingen" : "nei") +
+       " |\n";
   m += "| Kilde | " + md_cell(r.source) + " |\n";
-  std::string period;
-  if (!r.valid_from && !r.valid_to) {
-    period = "alle datoer";
-  } else {
-    period = (r.valid_from ? "fra " + r.valid_from->date_string() : std::string()) +
-             (r.valid_from && r.valid_to ? " " : "") +
-             (r.valid_to ? "til " + r.valid_to->date_string() : std::string());
-    period += " (episodens sluttdato)";
-  }
+  std::string period = period_of(r);
+  if (r.valid_from || r.valid_to) period += " (episodens sluttdato; ellers ikke i kraft)";
+  if (!r.versions.empty())
+    period += "; " + std::to_string(r.versions.size()) + " versjon(er) etter dato, se under";
   m += "| Gjelder | " + period + " |\n";
   m += "| Kontrollerer hver | " + std::string(rule_scope_name(r.scope)) + " |\n";
   m += "| Regelfil | `" + shown_file + "` |\n\n";
@@ -345,6 +358,29 @@ std::string rule_page(const RuleInfo& r, const std::string& shown_file) {
   if (!r.codes.empty()) m += "- **Koder i funnet** (`codes`): " + md_code(r.codes) + "\n";
   if (r.distinct) m += "- Like funn (samme koder) i én episode rapporteres én gang (`distinct`).\n";
   m += "- **Melding**: " + md_code(r.message) + "\n\n";
+  if (!r.versions.empty()) {
+    m += "## Versjoner etter dato\n\n";
+    m += "Feltene over gjelder til første versjon under trer i kraft; hver versjon gjelder fra "
+         "sin dato til den neste (episodens sluttdato).\n\n";
+    m += "| Versjon | I kraft fra | Alvorlighet | ISF | Endret |\n|---|---|---|---|---|\n";
+    std::string where = r.where, assert_expr = r.assert_expr, codes = r.codes, msg = r.message;
+    for (const auto& v : r.versions) {
+      std::string changed;
+      auto note = [&](const char* key, const std::string& now, std::string& before) {
+        if (now == before) return;
+        changed += (changed.empty() ? "" : "; ") + std::string("`") + key + "`: " + md_code(now);
+        before = now;
+      };
+      note("where", v.where, where);
+      note("assert", v.assert_expr, assert_expr);
+      note("codes", v.codes, codes);
+      note("message", v.message, msg);
+      m += "| " + std::to_string(v.version) + " | " + v.valid_from.date_string() + " | " +
+           severity_name(v.severity) + " | " + (v.isf ? "ja" : "nei") + " | " +
+           md_cell(changed.empty() ? "-" : changed) + " |\n";
+    }
+    m += "\n";
+  }
   if (!r.tests.empty()) {
     m += "## Eksempler (regelens tester)\n\n";
     m += "| Test | Forventet |\n|---|---|\n";
@@ -399,14 +435,17 @@ int run_docs(const std::vector<std::string>& args) {
     return true;
   };
   std::string index = "# Regelsettet\n\n";
-  index += "Generert av `nprcheck rules docs` fra regelfilene. Én side per regel.\n\n";
-  index += "| Regel | Alvorlighet | Tittel | Kilde |\n|---|---|---|---|\n";
+  index += "Generert av `nprcheck rules docs` fra regelfilene. Én side per regel. " +
+           std::to_string(rules->size()) +
+           " regler. ISF: funn kan endre DRG-grupperingen (rettes først).\n\n";
+  index += "| Regel | Alvorlighet | ISF | Tittel | Gjelder | Kilde |\n|---|---|---|---|---|---|\n";
   for (const RuleInfo* r : rules->rules()) {
     fs::path rel = fs::path(r->file).lexically_normal().lexically_relative(root);
     std::string shown = (root.filename() / rel).generic_string();
     if (!write(fs::path(out) / (r->id + ".md"), rule_page(*r, shown))) return kExitError;
     index += "| [" + r->id + "](" + r->id + ".md) | " + severity_name(r->severity) + " | " +
-             md_cell(r->title) + " | " + md_cell(r->source) + " |\n";
+             (r->isf ? "ja" : "") + " | " + md_cell(r->title) + " | " + period_of(*r) + " | " +
+             md_cell(r->source) + " |\n";
   }
   if (!write(fs::path(out) / "index.md", index)) return kExitError;
   std::printf("wrote %zu rule pages and index.md to %s\n", rules->size(), out.c_str());

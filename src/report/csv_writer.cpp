@@ -13,12 +13,25 @@ namespace {
 constexpr const char* kBom = "\xEF\xBB\xBF";
 constexpr const char* kEol = "\r\n";
 
-const char* const kHeaders[] = {"Regel",      "Versjon",           "Alvorlighet",
-                                "Episode",    "PasientNr",         "Enhet (reshID)",
-                                "Enhetsnavn", "Avdeling (reshID)", "Dato",
-                                "Koder",      "Kodetekster",       "Melding",
-                                "Status",     "Først sett",        "Antall kjøringer",
-                                "Unntatt",    "Unntaksgrunn",      "Fil",
+const char* const kHeaders[] = {"Regel",
+                                "Versjon",
+                                "Alvorlighet",
+                                "isf",
+                                "Episode",
+                                "PasientNr",
+                                "Enhet (reshID)",
+                                "Enhetsnavn",
+                                "Avdeling (reshID)",
+                                "Dato",
+                                "Koder",
+                                "Kodetekster",
+                                "Melding",
+                                "Status",
+                                "Først sett",
+                                "Antall kjøringer",
+                                "Unntatt",
+                                "Unntaksgrunn",
+                                "Fil",
                                 "Linje"};
 
 std::string codes_cell(const Finding& f) {
@@ -71,6 +84,7 @@ void write_row(report::OutFile& out, const Finding& f) {
   const std::string cells[] = {f.rule_id,
                                std::to_string(f.rule_version),
                                report::severity_label(f.severity),
+                               f.isf ? "ja" : "nei",
                                f.episode_id,
                                f.pasient_nr,
                                f.unit,

@@ -72,6 +72,7 @@ std::string finding_to_json(const Finding& f) {
   j["rule"] = f.rule_id;
   j["version"] = f.rule_version;
   j["severity"] = severity_name(f.severity);
+  j["isf"] = f.isf;
   j["episode"] = f.episode_id;
   j["pasient"] = f.pasient_nr;
   j["unit"] = f.unit;
@@ -114,16 +115,16 @@ Result<Finding> finding_from_json(std::string_view line) {
       return Status::invalid_input(std::string("missing key '") + required + "'");
     }
   }
-  bool ok = get_opt(j, "rule", f.rule_id, error) && get_opt(j, "version", f.rule_version, error) &&
-            get_opt(j, "severity", severity, error) && get_opt(j, "episode", f.episode_id, error) &&
-            get_opt(j, "pasient", f.pasient_nr, error) && get_opt(j, "unit", f.unit, error) &&
-            get_opt(j, "unit_name", f.unit_name, error) &&
-            get_opt(j, "avdeling", f.avdeling, error) && get_opt(j, "dato", f.dato, error) &&
-            get_opt(j, "file", f.file, error) && get_opt(j, "line", f.line, error) &&
-            get_opt(j, "message", f.message, error) && get_opt(j, "status", status, error) &&
-            get_opt(j, "first_seen", f.first_seen, error) &&
-            get_opt(j, "nights", f.nights, error) && get_opt(j, "waived", f.waived, error) &&
-            get_opt(j, "waiver_reason", f.waiver_reason, error);
+  bool ok =
+      get_opt(j, "rule", f.rule_id, error) && get_opt(j, "version", f.rule_version, error) &&
+      get_opt(j, "severity", severity, error) && get_opt(j, "isf", f.isf, error) &&
+      get_opt(j, "episode", f.episode_id, error) && get_opt(j, "pasient", f.pasient_nr, error) &&
+      get_opt(j, "unit", f.unit, error) && get_opt(j, "unit_name", f.unit_name, error) &&
+      get_opt(j, "avdeling", f.avdeling, error) && get_opt(j, "dato", f.dato, error) &&
+      get_opt(j, "file", f.file, error) && get_opt(j, "line", f.line, error) &&
+      get_opt(j, "message", f.message, error) && get_opt(j, "status", status, error) &&
+      get_opt(j, "first_seen", f.first_seen, error) && get_opt(j, "nights", f.nights, error) &&
+      get_opt(j, "waived", f.waived, error) && get_opt(j, "waiver_reason", f.waiver_reason, error);
   if (!ok) return Status::invalid_input(error);
   if (!parse_severity(severity, f.severity)) {
     return Status::invalid_input("unknown severity '" + severity + "'");

@@ -63,6 +63,7 @@ void encode_finding(std::string& out, const Finding& f) {
   put_string(out, f.rule_id);
   put<int32_t>(out, f.rule_version);
   put<uint8_t>(out, static_cast<uint8_t>(f.severity));
+  put<uint8_t>(out, f.isf ? 1 : 0);
   put_string(out, f.message);
   put_string(out, f.file);
   put<uint32_t>(out, f.line);
@@ -96,6 +97,7 @@ bool decode_finding(std::string_view record, Finding& f) {
   f.rule_id = c.get_string();
   f.rule_version = c.get<int32_t>();
   f.severity = static_cast<Severity>(c.get<uint8_t>());
+  f.isf = c.get<uint8_t>() != 0;
   f.message = c.get_string();
   f.file = c.get_string();
   f.line = c.get<uint32_t>();

@@ -420,14 +420,15 @@ json finding_row(const Finding& f) {
                                                                     : "";
   return json::array({f.rule_id, static_cast<int>(f.severity), status, f.episode_id, f.pasient_nr,
                       f.avdeling, f.dato, std::move(codes), f.message, f.file, f.line, f.first_seen,
-                      f.nights, f.waived ? 1 : 0, f.waiver_reason});
+                      f.nights, f.waived ? 1 : 0, f.waiver_reason, f.isf ? 1 : 0});
 }
 
 std::string dump_json(const json& j) {
   return json_for_script(j.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
-/// The rules with findings in a unit, in the order the page shows them: severity, then count.
+/// The rules with findings in a unit, in the order the page shows them: ISF-relevant first,
+/// then severity, then count.
 std::vector<const RuleFigures*> unit_rules(const UnitFigures& u, const RunManifest& m) {
   std::vector<const RuleFigures*> v;
   for (const auto& [id, rf] : u.per_rule) {
@@ -437,7 +438,12 @@ std::vector<const RuleFigures*> unit_rules(const UnitFigures& u, const RunManife
     const ManifestRule* mr = find_rule(m, r->rule);
     return mr != nullptr ? mr->severity : r->severity;
   };
+  auto isf = [&](const RuleFigures* r) {
+    const ManifestRule* mr = find_rule(m, r->rule);
+    return mr != nullptr && mr->isf;
+  };
   std::sort(v.begin(), v.end(), [&](const RuleFigures* a, const RuleFigures* b) {
+    if (isf(a) != isf(b)) return isf(a);
     if (sev(a) != sev(b)) return sev(a) > sev(b);
     if (a->findings != b->findings) return a->findings > b->findings;
     return a->rule < b->rule;

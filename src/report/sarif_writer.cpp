@@ -37,6 +37,7 @@ ojson rule_descriptor(const std::string& id, const ManifestRule* r, const std::s
   ojson props;
   props["version"] = r != nullptr ? r->version : 1;
   props["severity"] = severity_name(r != nullptr ? r->severity : Severity::kError);
+  props["isf"] = r != nullptr && r->isf;
   if (r != nullptr && !r->source.empty()) props["source"] = r->source;
   j["properties"] = std::move(props);
   return j;
@@ -77,6 +78,7 @@ ojson result_json(const Finding& f, int rule_index) {
   }
   ojson props;
   props["ruleVersion"] = f.rule_version;
+  props["isf"] = f.isf;
   props["avdeling"] = f.avdeling;
   props["dato"] = f.dato;
   ojson codes = ojson::array();

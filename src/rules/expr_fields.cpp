@@ -35,6 +35,21 @@ const Tilstand* hovedtilstand_of(const Episode& e) {
   return nullptr;
 }
 
+// The bitilstander (every Tilstand with a code but the hovedtilstand), or their codes.
+Value bitilstand_list(Frame& f, const Episode& e, bool codes) {
+  const Tilstand* hoved = hovedtilstand_of(e);
+  uint32_t b = FrameAccess::begin_list(f);
+  for (const auto& t : e.tilstander) {
+    if (&t == hoved || t.koder.empty()) continue;
+    if (!codes) {
+      FrameAccess::push(f, make_ptr(Kind::kTilstand, &t));
+      continue;
+    }
+    for (const auto& k : t.koder) FrameAccess::push(f, make_ptr(Kind::kKode, &k));
+  }
+  return FrameAccess::finish_list(f, b, codes ? Kind::kKode : Kind::kTilstand);
+}
+
 // Appends the codes of the episode: diagnoses (if `diag`), then procedures (if `pros`).
 Value codes_of(Frame& f, const Episode& e, bool diag, bool pros) {
   uint32_t b = FrameAccess::begin_list(f);
@@ -128,6 +143,19 @@ const FieldDef kFields[] = {
     {Kind::kEpisode, "hovedtilstand", kTilstandT, true,
      "the first Tilstand that has at least one code; null when none",
      [](const Value& o, Frame&) { return make_ptr(Kind::kTilstand, hovedtilstand_of(E(o))); }},
+    {Kind::kEpisode, "bitilstander", kTilstandList, false,
+     "every Tilstand with a code other than the hovedtilstand, by tilstNr",
+     [](const Value& o, Frame& f) { return bitilstand_list(f, E(o), false); }},
+    {Kind::kEpisode, "bitilstandkoder", kKodeList, false,
+     "the codes of every bitilstand, by tilstNr and kodeNr",
+     [](const Value& o, Frame& f) { return bitilstand_list(f, E(o), true); }},
+    {Kind::kEpisode, "alder", kIntT, true,
+     "the patient's age: year of innDatoTid - fodselsar; null when fodselsar is absent",
+     [](const Value& o, Frame&) {
+       const Episode& e = E(o);
+       if (!e.pasient || e.pasient->fodselsar == 0) return null_of(kIntT);
+       return make_int(e.inn.year() - e.pasient->fodselsar);
+     }},
     {Kind::kEpisode, "tiltak", kTiltakList, false, "every Tiltak, in document order",
      [](const Value& o, Frame& f) { return FrameAccess::list_of(f, E(o).tiltak, Kind::kTiltak); }},
     {Kind::kEpisode, "prosedyrer", kProsedyreList, false,
@@ -185,6 +213,12 @@ const FieldDef kFields[] = {
     // ---- prosedyre ----
     {Kind::kProsedyre, "nr", kIntT, false, "@prosNr",
      [](const Value& o, Frame&) { return make_int(PR(o).pros_nr); }},
+    {Kind::kProsedyre, "tilstNr", kIntT, true,
+     "@tilstNr: the Tilstand the procedure was done for; null when absent",
+     [](const Value& o, Frame&) {
+       const Prosedyre& p = PR(o);
+       return p.tilst_nr ? make_int(*p.tilst_nr) : null_of(kIntT);
+     }},
     {Kind::kProsedyre, "hovedkode", kKodeT, true, "koder[0], the main code; null when no code",
      [](const Value& o, Frame&) {
        const Prosedyre& p = PR(o);

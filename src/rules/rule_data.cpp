@@ -94,12 +94,16 @@ bool CodeSet::contains(std::string_view verdi) const {
 
 size_t CodeSet::size() const { return size_; }
 
-void CodeSet::add_code(std::string_view verdi) {
+void CodeSet::add_code(std::string_view verdi, uint32_t line) {
   if (!groups_[0]) groups_[0] = std::make_unique<Group>();
-  if (groups_[0]->exact.insert(undotted(verdi)).second) ++size_;
+  if (groups_[0]->exact.insert(undotted(verdi)).second) {
+    ++size_;
+    entries_.push_back(
+        Entry{Entry::Kind::kExact, false, KodeSystem::kOther, undotted(verdi), {}, line});
+  }
 }
 
-bool CodeSet::add_entry(std::string_view entry, std::string& error) {
+bool CodeSet::add_entry(std::string_view entry, std::string& error, uint32_t line) {
   entry = trim(entry);
   size_t g = 0;
   size_t colon = entry.find(':');
@@ -149,6 +153,16 @@ bool CodeSet::add_entry(std::string_view entry, std::string& error) {
   if (!groups_[g]) groups_[g] = std::make_unique<Group>();
   Group& grp = *groups_[g];
   ++size_;
+  Entry rec;
+  rec.kind = exact          ? Entry::Kind::kExact
+             : p.hi.empty() ? Entry::Kind::kPrefix
+                            : Entry::Kind::kRange;
+  rec.qualified = g != 0;
+  if (g != 0) rec.system = static_cast<KodeSystem>(g - 1);
+  rec.lo = exact ? text : p.lo;
+  rec.hi = p.hi;
+  rec.line = line;
+  entries_.push_back(std::move(rec));
   if (exact) {
     grp.exact.insert(text);
     return true;
@@ -233,6 +247,12 @@ const Mapping* RuleData::find_mapping(std::string_view name) const {
 std::vector<std::string> RuleData::set_names() const {
   std::vector<std::string> out;
   for (const auto& [k, v] : impl_->sets) out.push_back(k);
+  return out;
+}
+
+std::vector<const CodeSet*> RuleData::sets() const {
+  std::vector<const CodeSet*> out;
+  for (const auto& [k, v] : impl_->sets) out.push_back(&v);
   return out;
 }
 
@@ -429,12 +449,15 @@ Result<RuleData> RuleData::load(const fs::path& dir, Diagnostics& diagnostics) {
                 &lines);
           continue;
         }
-        for (size_t r = 0; r < m->rows(); ++r) set.add_code(m->at(r, static_cast<size_t>(c)));
+        for (size_t r = 0; r < m->rows(); ++r) {
+          set.add_code(m->at(r, static_cast<size_t>(c)), lineno);
+        }
         continue;
       }
       std::string why;
-      if (!set.add_entry(line, why)) error(f, lineno, col, why, &lines);
+      if (!set.add_entry(line, why, lineno)) error(f, lineno, col, why, &lines);
     }
+    set.file = f;
     data.add_set(std::move(set));
   }
   std::sort(data.impl_->files.begin(), data.impl_->files.end());

@@ -16,8 +16,10 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::vector<std::string> kRuleKeys = {
-    "id",    "version", "title",  "severity", "source",  "valid_from", "valid_to", "scope",
-    "where", "let",     "assert", "codes",    "message", "docs",       "tests",    "distinct"};
+    "id",  "version", "title", "severity", "source", "valid_from", "valid_to", "scope", "where",
+    "let", "assert",  "codes", "message",  "docs",   "tests",      "distinct", "isf",   "versions"};
+const std::vector<std::string> kVersionKeys = {"version", "valid_from", "severity", "isf",
+                                               "where",   "assert",     "codes",    "message"};
 const std::vector<std::string> kTestKeys = {
     "name", "episode", "xml", "episode_id", "expect", "count", "message_contains", "codes"};
 const std::vector<std::string> kScopes = {"episode", "tilstand", "tiltak", "prosedyre", "kode"};
@@ -139,6 +141,14 @@ struct Parser {
     return std::nullopt;
   }
 
+  std::optional<bool> boolean(const YAML::Node& n, const char* key) {
+    if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) {
+      return n.Scalar() == "true";
+    }
+    error(n, std::string("'") + key + "' must be true or false");
+    return std::nullopt;
+  }
+
   std::optional<DateTime> date(const YAML::Node& n, const char* key) {
     if (n.IsScalar()) {
       if (auto d = parse_date_time(n.Scalar())) return d;
@@ -213,6 +223,95 @@ struct Parser {
       error(t, "test '" + tc.name + "' has neither 'episode' nor 'xml'");
     }
     info.tests.push_back(std::move(tc));
+  }
+
+  // `versions:`: each entry is the rule's spec with the entry's fields replaced. Entries are in
+  // increasing valid_from and version, inside the rule's own period.
+  void parse_versions(const YAML::Node& list, RuleSpec& spec) {
+    if (!list.IsSequence()) {
+      error(list, "'versions' must be a list of {version, valid_from, ...} entries");
+      return;
+    }
+    const RuleInfo& base = spec.info;
+    for (const auto& v : list) {
+      if (!check_keys(file, v, kVersionKeys, "a version", diag)) {
+        ok = false;
+        if (!v.IsMap()) continue;
+      }
+      RuleSpec vs;
+      vs.source = spec.source;
+      vs.info.id = base.id;
+      vs.info.scope = base.scope;
+      vs.id_pos = spec.id_pos;
+      vs.where = spec.where;
+      vs.lets = spec.lets;
+      vs.assert_expr = spec.assert_expr;
+      vs.codes = spec.codes;
+      vs.message = spec.message;
+      RuleVersion rv;
+      rv.line = SourceFile::pos_of(v.Mark()).line;
+      rv.severity = base.severity;
+      rv.isf = base.isf;
+      const RuleVersion* prev = base.versions.empty() ? nullptr : &base.versions.back();
+      const int prev_version = prev != nullptr ? prev->version : base.version;
+      if (auto n = v["version"]) {
+        if (auto x = integer(n, "version")) {
+          rv.version = *x;
+          if (*x <= prev_version) {
+            error(n, "'version' " + std::to_string(*x) +
+                         " must be greater than the version before it (" +
+                         std::to_string(prev_version) + ")");
+          }
+        }
+      } else {
+        error(v, "a version entry needs 'version' (greater than the one before)");
+      }
+      if (auto n = v["valid_from"]) {
+        if (auto d = date(n, "valid_from")) {
+          rv.valid_from = *d;
+          if (prev != nullptr && d->day() <= prev->valid_from.day()) {
+            error(n, "'valid_from' " + d->date_string() + " must be after the previous version's " +
+                         prev->valid_from.date_string());
+          } else if (base.valid_from && d->day() <= base.valid_from->day()) {
+            error(n, "'valid_from' " + d->date_string() + " must be after the rule's valid_from " +
+                         base.valid_from->date_string());
+          } else if (base.valid_to && d->day() > base.valid_to->day()) {
+            error(n, "'valid_from' " + d->date_string() + " is after the rule's valid_to " +
+                         base.valid_to->date_string());
+          }
+        }
+      } else {
+        error(v, "a version entry needs 'valid_from' (YYYY-MM-DD)");
+      }
+      if (auto n = v["severity"]) {
+        if (auto s = scalar(n, "severity")) {
+          if (!parse_severity(*s, rv.severity)) {
+            error(n, "bad severity '" + *s + "': must be error, warning or info");
+          }
+        }
+      }
+      if (auto n = v["isf"]) {
+        if (auto b = boolean(n, "isf")) rv.isf = *b;
+      }
+      auto replace = [&](const char* key, MappedText& into) {
+        if (auto n = v[key]) {
+          if (auto e = expr(n, key)) into = std::move(*e);
+        }
+      };
+      replace("where", vs.where);
+      replace("assert", vs.assert_expr);
+      replace("codes", vs.codes);
+      replace("message", vs.message);
+      rv.where = vs.where.value;
+      rv.assert_expr = vs.assert_expr.value;
+      rv.codes = vs.codes.value;
+      rv.message = vs.message.value;
+      vs.info.version = rv.version;
+      vs.info.severity = rv.severity;
+      vs.info.isf = rv.isf;
+      spec.info.versions.push_back(rv);
+      spec.versions.push_back(std::move(vs));
+    }
   }
 };
 
@@ -382,11 +481,10 @@ std::optional<RuleSpec> parse_rule_file(const fs::path& path, std::string displa
     if (auto e = p.expr(n, "message")) spec.message = std::move(*e);
   }
   if (auto n = root["distinct"]) {
-    if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) {
-      info.distinct = n.Scalar() == "true";
-    } else {
-      p.error(n, "'distinct' must be true or false");
-    }
+    if (auto b = p.boolean(n, "distinct")) info.distinct = *b;
+  }
+  if (auto n = root["isf"]) {
+    if (auto b = p.boolean(n, "isf")) info.isf = *b;
   }
   if (auto n = root["docs"]) {
     if (auto s = p.scalar(n, "docs")) info.docs = *s;
@@ -402,6 +500,7 @@ std::optional<RuleSpec> parse_rule_file(const fs::path& path, std::string displa
   info.assert_expr = spec.assert_expr.value;
   info.codes = spec.codes.value;
   info.message = spec.message.value;
+  if (auto n = root["versions"]) p.parse_versions(n, spec);
   if (!p.ok) return std::nullopt;
   return spec;
 }

@@ -19,6 +19,8 @@ struct LetSpec {
   MappedText expr;
 };
 
+struct RuleSpec;
+
 /// A rule file after YAML parsing and field checks.
 struct RuleSpec {
   std::shared_ptr<const SourceFile> source;
@@ -29,6 +31,9 @@ struct RuleSpec {
   MappedText assert_expr;
   MappedText codes;
   MappedText message;
+  /// One full spec per `versions:` entry (the rule's fields with the entry's replacements),
+  /// in the order of info.versions.
+  std::vector<RuleSpec> versions;
 };
 
 /// Parses and checks one rule file (`display` is its path as shown in diagnostics). Returns

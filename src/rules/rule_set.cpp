@@ -57,10 +57,37 @@ bool glob_match(std::string_view pattern, std::string_view text) {
 
 namespace {
 
+/// One `versions:` entry compiled: in force from `from_day` (days since 1970-01-01) on.
+struct CompiledVersion {
+  int32_t from_day = 0;
+  int version = 1;
+  Severity severity = Severity::kError;
+  bool isf = false;
+  std::unique_ptr<RuleProgram> program;
+};
+
 struct CompiledRule {
   RuleInfo info;
   std::unique_ptr<RuleProgram> program;
+  std::vector<CompiledVersion> versions;  ///< by from_day ascending
 };
+
+/// What applies to one episode: the rule's own fields or one of its versions.
+struct Applicable {
+  const RuleProgram* program;
+  int version;
+  Severity severity;
+  bool isf;
+};
+
+Applicable applicable(const CompiledRule& rule, int32_t day) {
+  Applicable a{rule.program.get(), rule.info.version, rule.info.severity, rule.info.isf};
+  for (const auto& v : rule.versions) {
+    if (day < v.from_day) break;
+    a = Applicable{v.program.get(), v.version, v.severity, v.isf};
+  }
+  return a;
+}
 
 // Calls `fn(object, line)` for every object of the rule's scope, in the documented order.
 template <typename Fn>
@@ -116,11 +143,17 @@ std::string describe_object(RuleScope scope, const ScopeObject& o) {
   return {};
 }
 
-bool in_period(const RuleInfo& r, const Episode& e) {
-  int32_t day = e.slutt_dato().day();
+bool in_period(const RuleInfo& r, int32_t day) {
   if (r.valid_from && day < r.valid_from->day()) return false;
   if (r.valid_to && day > r.valid_to->day()) return false;
   return true;
+}
+
+std::string period_text(const RuleInfo& r) {
+  std::string s;
+  if (r.valid_from) s += "from " + r.valid_from->date_string();
+  if (r.valid_to) s += std::string(s.empty() ? "" : " ") + "until " + r.valid_to->date_string();
+  return s;
 }
 
 FindingCode finding_code(const Kode& k, const EvalContext& ctx) {
@@ -135,12 +168,13 @@ FindingCode finding_code(const Kode& k, const EvalContext& ctx) {
   return c;
 }
 
-Finding make_finding(const RuleInfo& r, const Episode& e, uint32_t line, uint32_t index,
-                     ObjectOutcome&& o, const EvalContext& ctx) {
+Finding make_finding(const RuleInfo& r, const Applicable& a, const Episode& e, uint32_t line,
+                     uint32_t index, ObjectOutcome&& o, const EvalContext& ctx) {
   Finding f;
   f.rule_id = r.id;
-  f.rule_version = r.version;
-  f.severity = r.severity;
+  f.rule_version = a.version;
+  f.severity = a.severity;
+  f.isf = a.isf;
   f.message = std::move(o.message);
   if (e.melding) {
     f.file = e.melding->file;
@@ -172,21 +206,27 @@ void run_rule(const CompiledRule& rule, const Episode& e, const EvalContext& ctx
               std::vector<Finding>& out, RuleTrace* trace) {
   const RuleInfo& r = rule.info;
   if (trace != nullptr) trace->rule_id = r.id;
-  if (!in_period(r, e)) {
+  const int32_t day = e.slutt_dato().day();
+  if (!in_period(r, day)) {
     if (trace != nullptr) {
       trace->outcome = RuleTrace::Outcome::kNotApplicable;
-      trace->reason =
-          "episode date " + e.slutt_dato().date_string() + " is outside the rule's period";
+      trace->reason = "not in force on " + e.slutt_dato().date_string() + " (in force " +
+                      period_text(r) + "; the episode's date is utDatoTid, else innDatoTid)";
     }
     return;
+  }
+  const Applicable a = applicable(rule, day);
+  if (trace != nullptr && !rule.versions.empty()) {
+    trace->reason = "version " + std::to_string(a.version) + " in force on " +
+                    e.slutt_dato().date_string() + "\n";
   }
   size_t first = out.size();
   uint32_t index = 0;
   bool any_applies = false;
-  std::string reason;
+  std::string reason = trace != nullptr ? std::move(trace->reason) : std::string();
   for_each_object(r.scope, e, [&](const ScopeObject& obj, uint32_t line) {
     uint32_t i = index++;
-    ObjectOutcome o = rule.program->run(e, obj, ctx, trace != nullptr);
+    ObjectOutcome o = a.program->run(e, obj, ctx, trace != nullptr);
     if (trace != nullptr) {
       reason += describe_object(r.scope, obj) + ": ";
       reason += !o.applies ? "not applicable (where is false)"
@@ -197,7 +237,7 @@ void run_rule(const CompiledRule& rule, const Episode& e, const EvalContext& ctx
     if (!o.applies) return;
     any_applies = true;
     if (o.holds) return;
-    Finding f = make_finding(r, e, line, i, std::move(o), ctx);
+    Finding f = make_finding(r, a, e, line, i, std::move(o), ctx);
     if (r.distinct) {
       for (size_t j = first; j < out.size(); ++j) {
         if (same_codes(out[j], f)) return;
@@ -206,7 +246,7 @@ void run_rule(const CompiledRule& rule, const Episode& e, const EvalContext& ctx
     out.push_back(std::move(f));
   });
   if (trace != nullptr) {
-    if (index == 0) reason = std::string("no ") + rule_scope_name(r.scope) + " in the episode\n";
+    if (index == 0) reason += std::string("no ") + rule_scope_name(r.scope) + " in the episode\n";
     if (!reason.empty() && reason.back() == '\n') reason.pop_back();
     trace->reason = std::move(reason);
     trace->outcome = out.size() > first ? RuleTrace::Outcome::kFired
@@ -280,7 +320,19 @@ Result<RuleSet> RuleSet::load(const fs::path& dir, Diagnostics& diagnostics) {
     if (!data_ok) continue;
     auto program = RuleProgram::compile(*spec, impl.data, on_error);
     if (!program) continue;
-    impl.rules.push_back(CompiledRule{std::move(spec->info), std::move(program)});
+    CompiledRule rule{std::move(spec->info), std::move(program), {}};
+    bool versions_ok = true;
+    for (size_t v = 0; v < spec->versions.size(); ++v) {
+      const RuleVersion& rv = rule.info.versions[v];
+      auto vp = RuleProgram::compile(spec->versions[v], impl.data, on_error);
+      if (!vp) {
+        versions_ok = false;
+        continue;
+      }
+      rule.versions.push_back(
+          CompiledVersion{rv.valid_from.day(), rv.version, rv.severity, rv.isf, std::move(vp)});
+    }
+    if (versions_ok) impl.rules.push_back(std::move(rule));
   }
   if (files.empty()) {
     diagnostics.error(dir.string(), 0, 0, "no rule files (*.yaml) in the rule directory");
@@ -322,13 +374,14 @@ std::vector<ManifestRule> RuleSet::manifest() const {
   std::vector<ManifestRule> out;
   for (size_t i : impl_->active) {
     const RuleInfo& r = impl_->rules[i].info;
-    out.push_back(ManifestRule{r.id, r.version, r.severity, r.title, r.source, r.docs});
+    out.push_back(ManifestRule{r.id, r.version, r.severity, r.title, r.source, r.docs, r.isf});
   }
   return out;
 }
 
 const std::string& RuleSet::hash() const { return impl_->hash; }
 size_t RuleSet::size() const { return impl_->active.size(); }
+const RuleData& RuleSet::data() const { return impl_->data; }
 
 std::vector<const RuleInfo*> RuleSet::rules() const {
   std::vector<const RuleInfo*> out;

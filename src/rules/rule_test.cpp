@@ -5,6 +5,7 @@
 
 #include "nprcheck/escape.hpp"
 #include "nprcheck/prepare.hpp"
+#include "nprcheck/rule_data.hpp"
 #include "nprcheck/units.hpp"
 #include "rule_file.hpp"
 
@@ -217,6 +218,56 @@ size_t lint_rules(const RuleSet& rules, Diagnostics& diagnostics) {
     if (r->message.empty()) error("rule " + r->id + ": 'message' is empty");
     if (r->docs.empty()) {
       diagnostics.warning(r->file, 0, 0, "rule " + r->id + " has no 'docs' (what to do)");
+    }
+  }
+  return errors;
+}
+
+namespace {
+
+bool entry_in_tables(const CodeSet::Entry& e, const CodeTables& tables) {
+  constexpr KodeSystem kAll[] = {KodeSystem::kIcd10, KodeSystem::kNcsp, KodeSystem::kNcmp,
+                                 KodeSystem::kNcrp};
+  for (KodeSystem s : kAll) {
+    if (e.qualified && s != e.system) continue;
+    switch (e.kind) {
+      case CodeSet::Entry::Kind::kExact:
+      case CodeSet::Entry::Kind::kPrefix:
+        if (tables.find(s, e.lo) != nullptr || tables.longer_code_exists(s, e.lo)) return true;
+        break;
+      case CodeSet::Entry::Kind::kRange:
+        if (tables.code_in_range_exists(s, e.lo, e.hi)) return true;
+        break;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+size_t lint_rule_data(const RuleData& data, const CodeTables& tables, Diagnostics& diagnostics) {
+  size_t errors = 0;
+  for (const CodeSet* set : data.sets()) {
+    for (const auto& e : set->entries()) {
+      if (entry_in_tables(e, tables)) continue;
+      std::string where = e.qualified ? std::string(kode_system_name(e.system)) : "any system";
+      std::string what;
+      switch (e.kind) {
+        case CodeSet::Entry::Kind::kExact:
+          what = "code '" + e.lo + "' is in no loaded table (" + where +
+                 ") and no code starts with it";
+          break;
+        case CodeSet::Entry::Kind::kPrefix:
+          what = "prefix '" + e.lo + "*' starts no code of the loaded tables (" + where + ")";
+          break;
+        case CodeSet::Entry::Kind::kRange:
+          what = "range '" + e.lo + "-" + e.hi + "' holds no code of the loaded tables (" + where +
+                 ")";
+          break;
+      }
+      diagnostics.error(set->file.string(), e.line, 0,
+                        "set '" + set->name() + "': " + what + ": misspelt?");
+      ++errors;
     }
   }
   return errors;

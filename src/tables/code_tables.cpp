@@ -746,6 +746,20 @@ bool CodeTables::longer_code_exists(KodeSystem system, std::string_view prefix) 
   return sd != nullptr && sd->prefixes.find(prefix) != sd->prefixes.end();
 }
 
+bool CodeTables::code_in_range_exists(KodeSystem system, std::string_view lo,
+                                      std::string_view hi) const {
+  const SystemData* sd = impl_->data(system);
+  if (sd == nullptr) return false;
+  // The codes are sorted: the first one not below `lo` is the only candidate.
+  auto it = std::lower_bound(sd->sorted.begin(), sd->sorted.end(), lo,
+                             [&](uint32_t id, std::string_view key) {
+                               return std::string_view(sd->entries[id].verdi) < key;
+                             });
+  if (it == sd->sorted.end()) return false;
+  std::string_view v = sd->entries[*it].verdi;
+  return v.substr(0, lo.size()) >= lo && v.substr(0, hi.size()) <= hi;
+}
+
 std::string_view CodeTables::tekst(KodeSystem system, std::string_view verdi, DateTime date) const {
   const CodeEntry* e = find(system, verdi);
   if (e == nullptr || e->periods.empty()) return {};

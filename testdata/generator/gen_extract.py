@@ -253,6 +253,26 @@ def _fodselsar(delta_from_year):
 
 def _no_tilstand(g, e):
     e.tilstander = []
+    _no_tilst_nr(g, e)  # a procedure cannot name a diagnosis the episode does not have
+
+
+def _no_tilst_nr(g, e):
+    """Prosedyre without @tilstNr (EPI-007 does not apply)."""
+    for tj in e.tjenester:
+        for tt in tj.tiltak:
+            for pr in tt.prosedyrer:
+                pr.tilst_nr = None
+
+
+def _tilst_nr(nr):
+    """The first Prosedyre names Tilstand `nr` (EPI-007 when there is no such Tilstand)."""
+    def f(g, e):
+        e.tjenester[0].tiltak[0].prosedyrer[0].tilst_nr = nr
+    return f
+
+
+def _no_fodselsar(g, e):
+    e.pasient.fodselsar = 0  # written without @fodselsar: the age is unknown
 
 
 def _empty_tilstand(g, e):
@@ -319,7 +339,10 @@ VARIANTS = [
     _v("EPI-006 131 år", ["EPI-006"], [2016], NONRAD, _fodselsar(-131)),
     _v("EPI-006 født tre år etter", ["EPI-006"], [2015], NONRAD, _fodselsar(3)),
     # KODE-001: code in no table
-    _v("KODE-001 XYZ99 hovedtilstand", ["KODE-001"], [2017], NONRAD, dx=[["XYZ99"]], recipe=[]),
+    # XYZ99 as hovedtilstand is also HT-002 (v2): its first three characters, compared as text,
+    # lie in V01-Y98.
+    _v("KODE-001 XYZ99 hovedtilstand (+ HT-002)", ["HT-002", "KODE-001"], [2017], NONRAD,
+       dx=[["XYZ99"]], recipe=[]),
     _v("KODE-001 XYZ99 bitilstand", ["KODE-001"], [2015], NONRAD, dx=["main", ["XYZ99"]], recipe=[]),
     _v("KODE-001 XYZ99 prosedyre (Q)", ["KODE-001"], [2017], NONRAD, recipe=[(1, [["XYZ99"]])]),
     _v("KODE-001 XYZ99 prosedyre 2016 (Q)", ["KODE-001"], [2016], NONRAD, recipe=[(1, [["XYZ99"]])]),
@@ -371,7 +394,8 @@ VARIANTS = [
        dx=[["I480"], ["E119"], ["E119"], ["E119"]], recipe=[]),
     _v("KODE-007 to dupliserte koder", ["KODE-007", "KODE-007"], [2017], ["hjerte", "lunge"],
        dx=[["I500"], ["E119"], ["I10"], ["E119"], ["I10"]], recipe=[]),
-    _v("KODE-007 duplikat 2016", ["KODE-007"], [2016], ["orto"],
+    _v("KODE-007 duplikat 2016 (+ KODE-008: M368 alene i en bitilstand)", ["KODE-007", "KODE-008"],
+       [2016], ["orto"],
        dx=[["E702", "M368"], ["M368"]], recipe=[]),
     # BV-001: image-guided NCSP without ZXM and without NCRP
     _v("BV-001 JJX00 alene", ["BV-001"], [2017], ["gastro"], recipe=[(1, [["JJX00"]])]),
@@ -429,12 +453,13 @@ VARIANTS = [
     _v("radiologi: typeTiltak 2 uten prosedyre", [], [2016], RAD, _tiltak2_empty(False), recipe=[]),
     _v("radiologi: JJB06K+ZXM00", [], [2016], RAD, recipe=[(2, [["JJB06K", "ZXM00"]])]),
     # Clean edge cases.
-    _v("ren: 2016 ukjent ICD-10-kode er ukontrollert", [], [2016], ["gastro", "lunge"],
+    _v("2016 ukjent ICD-10-kode er ukontrollert (bare HT-002, XYZ i V01-Y98)", ["HT-002"], [2016],
+       ["gastro", "lunge"],
        dx=[["XYZ99"]], recipe=[]),
     _v("ren: 2016 A90 er ukontrollert", [], [2016], ["gastro", "lunge"], dx=[["A90"]], recipe=[]),
     _v("ren: 2016 J18 er ukontrollert", [], [2016], ["lunge"], dx=[["J18"]], recipe=[]),
     _v("ren: E702+M368 i riktig rekkefølge", [], [2017], ["orto"], dx=[["E702", "M368"]], recipe=[]),
-    _v("ren: stjernekode alene i en bitilstand (KODE-006 gjelder hovedtilstanden)", [], [2015],
+    _v("KODE-008 (v2), ikke KODE-006: stjernekode alene i en bitilstand", ["KODE-008"], [2015],
        ["lunge"], dx=[["A390"], ["G01"]], recipe=[]),
     _v("ren: JJX00 med NCRP-kode i episoden", [], [2017], ["gastro"], niva=1,
        recipe=[(1, [["JJX00"]]), (2, [["JJB06K"]])]),
@@ -446,6 +471,48 @@ VARIANTS = [
     _v("ren: radiologi, NCSP under typeTiltak 2", [], [2017], RAD, niva=2, recipe=[(2, [["GAA10"]])]),
     _v("ren: døgn uten utdato", [], [2017], ["orto"], _both(), niva=1, open_episode=True, recipe="proc"),
 ]
+
+# Rule set v2 (rules-v2.md). Clean episodes stay clean under v2 deliberately: make_clean() and
+# make_planted() reject a draw the oracle finds more in (e.g. a symptom code as hovedtilstand
+# with a definite diagnosis as bitilstand, HT-005) and draw again. HT-001 is in force from
+# 2021-09-01 only: in 2015-2017 a Z03 hovedtilstand is a clean edge case.
+V2_VARIANTS = [
+    _v("HT-002 fotgjenger (V0n0a) som hovedtilstand", ["HT-002"], [2015, 2017], ["orto"],
+       dx=[["V0n0a"], ["S7200"]], recipe=[]),
+    _v("HT-002 livsstilsrelatert (Y98) som hovedtilstand", ["HT-002"], [2017], ["hjerte"],
+       dx=[["Y98"]], recipe=[]),
+    _v("HT-003 J9600 med KOLS (J441) som bitilstand", ["HT-003"], [2015, 2017], ["lunge"], niva=1,
+       dx=[["J9600"], ["I10"], ["J441"]], recipe=[]),
+    _v("HT-003 J9601 med lungekreft (C341)", ["HT-003"], [2017], ["lunge"], niva=1,
+       dx=[["J9601"], ["C341"]], recipe=[]),
+    _v("HT-004 M5416 med dekompresjon (ABC56)", ["HT-004"], [2015, 2017], ["orto"], niva=1,
+       dx=[["M5416"]], recipe=[(1, [["ABC56"]])]),
+    _v("HT-005 brystsmerter (R074) med angina pectoris (I200)", ["HT-005"], [2015, 2017], ["hjerte"],
+       dx=[["R074"], ["I200"]], recipe=[]),
+    _v("KODE-008 G01 først i en bitilstand", ["KODE-008"], [2015, 2017], ["lunge"],
+       dx=[["J189"], ["G01", "A390"]], recipe=[]),
+    _v("KODE-009 fødsel hos 58-åring", ["KODE-009"], [2015, 2017], ["fode"], _fodselsar(-58),
+       dx=[["O700"]], recipe=[]),
+    _v("KODE-009 svangerskap hos 9-åring", ["KODE-009"], [2016], ["fode"], _fodselsar(-9),
+       dx=[["O000"]], recipe=[]),
+    _v("KODE-010 Z380 hos voksen", ["KODE-010"], [2015, 2017], ["gastro"],
+       dx=[["K703"], ["Z380"]], recipe=[]),
+    _v("EPI-007 prosedyre viser til tilstand 5", ["EPI-007"], [2015, 2016, 2017], NONRAD,
+       _tilst_nr(5), recipe="proc"),
+    _v("EPI-007 prosedyre viser til tilstand 2, bare tilstand 1 finnes", ["EPI-007"], [2017], ["gastro"],
+       _tilst_nr(2), dx=[["K703"]], niva=3, recipe=[(1, [["JFA15"]])]),
+    _v("ren: Z031 som hovedtilstand før 2021-09-01 (HT-001 ikke i kraft)", [], [2015, 2017],
+       ["hjerte"], dx=[["Z031"]], recipe=[]),
+    _v("ren: J9600 uten kjent årsak", [], [2017], ["lunge"], dx=[["J9600"], ["I10"]], recipe=[]),
+    _v("ren: R074 med bare Z- og R-bitilstander", [], [2015], ["hjerte"],
+       dx=[["R074"], ["Z038"], ["R11"]], recipe=[]),
+    _v("KODE-006, ikke KODE-008: stjernekode først i hovedtilstanden", ["KODE-006"], [2017],
+       ["lunge"], dx=[["G01", "A390"], ["J189"]], recipe=[]),
+    _v("ren: O-kode uten fødselsår (alder ukjent)", [], [2016, 2017], ["fode"], _no_fodselsar,
+       dx=[["O700"]], recipe=[]),
+    _v("ren: prosedyre uten tilstNr", [], [2016], ["gastro"], _no_tilst_nr, recipe="proc"),
+]
+VARIANTS = VARIANTS + V2_VARIANTS
 
 
 # --------------------------------------------------------------------------------------------
@@ -744,8 +811,9 @@ class FileWriter:
         L = []
         a = L.append
         a('%s<%sObjektholder pasientNr="%s">\n' % (ind, p, pasient.nr))
-        a('%s  <%sPasient pasientNr="%s" kjonn="%d" fodselsar="%d"/>\n'
-          % (ind, p, pasient.nr, pasient.kjonn, pasient.fodselsar))
+        fodselsar = ' fodselsar="%d"' % pasient.fodselsar if pasient.fodselsar else ""  # 0: absent
+        a('%s  <%sPasient pasientNr="%s" kjonn="%d"%s/>\n'
+          % (ind, p, pasient.nr, pasient.kjonn, fodselsar))
         for e in episodes:
             ut = ' utDatoTid="%s"' % _dt(e.ut) if e.ut is not None else ""
             ex = e.extra
@@ -782,7 +850,8 @@ class FileWriter:
                         if not pr.koder:
                             a('%s    <%sProsedyre prosNr="%d"/>\n' % (i2, p, pr.nr))
                             continue
-                        a('%s    <%sProsedyre prosNr="%d" tilstNr="%d">\n' % (i2, p, pr.nr, pr.tilst_nr or 1))
+                        tn = ' tilstNr="%d"' % pr.tilst_nr if pr.tilst_nr is not None else ""
+                        a('%s    <%sProsedyre prosNr="%d"%s>\n' % (i2, p, pr.nr, tn))
                         for k in pr.koder:
                             a('%s      <%sKode kodeNr="%d" %s="%s" kodeVersjon="%s" kodeVerdi="%s"/>\n'
                               % (i2, p, k.nr, kv, k.kodeverk, k.versjon, k.verdi))
@@ -843,7 +912,7 @@ def write_units(path):
 def main(argv=None):
     ap = argparse.ArgumentParser(
         description="Generate realistic NPR-melding extracts with planted coding errors and the "
-                    "findings rule set v1 must give on them.",
+                    "findings rule sets v1 and v2 must give on them.",
         epilog="The bundled example: --seed 42 --episodes 400 --files 5 --gzip-one "
                "--out testdata/example --expected testdata/example/expected-findings.tsv")
     ap.add_argument("--seed", type=int, default=42)
@@ -931,7 +1000,7 @@ def main(argv=None):
     exp = None
     if a.expected:
         exp = open(a.expected, "w", encoding="utf-8", newline="\n")
-        exp.write("# Expected findings of rule set v1 on the extract in this folder. Generated by\n")
+        exp.write("# Expected findings of rule sets v1 and v2 on the extract in this folder. Generated by\n")
         exp.write("# testdata/generator/gen_extract.py %s\n" % " ".join(argv if argv is not None else sys.argv[1:]))
         exp.write("# Do not edit: regenerate. One line per finding; columns separated by one TAB;\n")
         exp.write("# codes = the code values the finding names, comma-separated (empty for episode-level\n")

@@ -1,7 +1,8 @@
-"""Reference checker for rule set v1 (the oracle behind the example's expected findings).
+"""Reference checker for rule sets v1 and v2 (the oracle behind the example's expected findings).
 
 An independent, deliberately plain Python reading of /work/shared/spec/rules-v1.md (the 17
-rules EPI-001..006, KODE-001..007, BV-001..004). The generator (gen_extract.py) runs every
+rules EPI-001..006, KODE-001..007, BV-001..004) and rules-v2.md (the 9 rules HT-001..005,
+KODE-008..010, EPI-007: one function per rule, `check_v2`). The generator (gen_extract.py) runs every
 episode it writes through `check_episode` and writes what it returns to the expected-findings
 file; it also uses `Ambiguous` to refuse episodes whose outcome the spec leaves open.
 
@@ -41,6 +42,12 @@ RULE_IDS = (
     "KODE-001", "KODE-002", "KODE-003", "KODE-004", "KODE-005", "KODE-006", "KODE-007",
     "BV-001", "BV-002", "BV-003", "BV-004",
 )
+# Rule set v2 (rules-v2.md). Codes named: HT-001/002 the hovedtilstand's first code; HT-003/004/005
+# that code and the first bitilstand code (HT-004: procedure main code) that makes the rule fire;
+# KODE-008 the bitilstand's first code; KODE-009/010 the code; EPI-007 the Prosedyre's codes.
+V2_RULE_IDS = ("EPI-007", "HT-001", "HT-002", "HT-003", "HT-004", "HT-005",
+               "KODE-008", "KODE-009", "KODE-010")
+RULE_IDS = RULE_IDS + V2_RULE_IDS
 
 
 class Ambiguous(Exception):
@@ -421,6 +428,7 @@ class Checker:
                 for tt in tj.tiltak:
                     if tt.type == 2 and not any(p.koder for p in tt.prosedyrer):
                         out.append(("BV-003", ()))
+        out.extend(check_v2(ep, r))
         out.sort()
         return out
 
@@ -452,6 +460,141 @@ class Checker:
             raise Ambiguous("code %s in both sex sets" % k.verdi)
         if (kjonn == 2 and male) or (kjonn == 1 and female):
             out.append(("KODE-004", (k.verdi,)))
+
+
+# --------------------------------------------------------------------------------------------
+# Rule set v2 (rules-v2.md), one function per rule. "In a range such as R00-R99": the code's
+# first three characters, compared as text, lie in it; "in Z03"/"in J96"/"in M541": the code
+# starts with it. The hovedtilstand is the first Tilstand (lowest tilstNr) with a code, its
+# first code the one with the lowest kodeNr; a bitilstand is any other Tilstand with a code.
+
+V2_Z03_FROM = dt.date(2021, 9, 1)
+V2_J96_CAUSES = ("J44", ("J12", "J18"), "C34")  # rules-v2.md: at least these
+V2_DECOMPRESSION = ("ABC16", "ABC21", "ABC36", "ABC56")
+
+
+def in_range(code, lo, hi):
+    return lo <= code[:3] <= hi
+
+
+def _by_nr(koder):
+    return sorted(koder, key=lambda k: k.nr)
+
+
+def _v2_parts(ep):
+    """(first code of the hovedtilstand or None, bitilstand codes in tilstNr/kodeNr order)."""
+    coded = [ts for ts in sorted(ep.tilstander, key=lambda ts: ts.nr) if ts.koder]
+    if not coded:
+        return None, [], []
+    bi = coded[1:]
+    return _by_nr(coded[0].koder)[0].verdi, [k.verdi for ts in bi for k in _by_nr(ts.koder)], bi
+
+
+def _age(ep):
+    fa = ep.pasient.fodselsar if ep.pasient else 0
+    return ep.inn.year - fa if fa else None
+
+
+def _all_codes(ep):
+    codes = [k.verdi for ts in sorted(ep.tilstander, key=lambda ts: ts.nr) for k in _by_nr(ts.koder)]
+    for tj in ep.tjenester:
+        for tt in tj.tiltak:
+            for p in tt.prosedyrer:
+                codes += [k.verdi for k in _by_nr(p.koder)]
+    return codes
+
+
+def ht_001(ep, first, bi_codes, r):
+    end = (ep.ut or ep.inn).date()
+    if first and first[:3] == "Z03" and end >= V2_Z03_FROM:
+        return [("HT-001", (first,))]
+    return []
+
+
+def ht_002(ep, first, bi_codes, r):
+    return [("HT-002", (first,))] if first and in_range(first, "V01", "Y98") else []
+
+
+def _j96_cause(code):
+    for c in V2_J96_CAUSES:
+        if isinstance(c, tuple) and in_range(code, c[0], c[1]):
+            return True
+        if isinstance(c, str) and code.startswith(c):
+            return True
+    return False
+
+
+def ht_003(ep, first, bi_codes, r):
+    if not first or not first.startswith("J96"):
+        return []
+    causes = [c for c in bi_codes if _j96_cause(c)]
+    return [("HT-003", (first, causes[0]))] if causes else []
+
+
+def ht_004(ep, first, bi_codes, r):
+    if not first or not first.startswith("M541"):
+        return []
+    for tj in ep.tjenester:
+        for tt in tj.tiltak:
+            for p in tt.prosedyrer:
+                if p.koder and _by_nr(p.koder)[0].verdi in V2_DECOMPRESSION:
+                    return [("HT-004", (first, _by_nr(p.koder)[0].verdi))]
+    return []
+
+
+def ht_005(ep, first, bi_codes, r):
+    if not first or not in_range(first, "R00", "R99"):
+        return []
+    definite = [c for c in bi_codes if not (in_range(c, "R00", "R99") or in_range(c, "Z00", "Z99")
+                                            or in_range(c, "V01", "Y98"))]
+    return [("HT-005", (first, definite[0]))] if definite else []
+
+
+def kode_008(ep, bi, r):
+    out = []
+    for ts in bi:
+        k = _by_nr(ts.koder)[0]
+        if k.kodeverk.upper() == "D" and ("ICD10", k.verdi) in r.asterisk:
+            out.append(("KODE-008", (k.verdi,)))
+    return out
+
+
+def kode_009(ep, r):
+    age = _age(ep)
+    if age is None or 10 <= age <= 55:
+        return []
+    return [("KODE-009", (c,)) for c in _all_codes(ep) if in_range(c, "O00", "O99")]
+
+
+def kode_010(ep, r):
+    age = _age(ep)
+    if age is None or age <= 1:
+        return []
+    return [("KODE-010", (c,)) for c in _all_codes(ep) if c[:3] == "Z38"]
+
+
+def epi_007(ep, r):
+    nrs = {ts.nr for ts in ep.tilstander}
+    out = []
+    for tj in ep.tjenester:
+        for tt in tj.tiltak:
+            for p in tt.prosedyrer:
+                if p.tilst_nr is not None and p.tilst_nr not in nrs:
+                    out.append(("EPI-007", tuple(k.verdi for k in _by_nr(p.koder))))
+    return out
+
+
+def check_v2(ep, r):
+    """The findings of rule set v2 on one episode (unsorted)."""
+    first, bi_codes, bi = _v2_parts(ep)
+    out = []
+    for rule in (ht_001, ht_002, ht_003, ht_004, ht_005):
+        out += rule(ep, first, bi_codes, r)
+    out += kode_008(ep, bi, r)
+    out += kode_009(ep, r)
+    out += kode_010(ep, r)
+    out += epi_007(ep, r)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -527,8 +670,10 @@ def _episode(el, pasient):
                 pros = []
                 for p in tt:
                     if _local(p.tag) == "Prosedyre":
+                        tn = _attr(p, "tilstNr")
                         pros.append(Prosedyre(int(_attr(p, "prosNr", "0")),
-                                              [_kode(k) for k in p if _local(k.tag) == "Kode"]))
+                                              [_kode(k) for k in p if _local(k.tag) == "Kode"],
+                                              int(tn) if tn not in (None, "") else None))
                 tiltak.append(Tiltak(int(_attr(tt, "typeTiltak", "0")),
                                      parse_dt(_attr(tt, "startDatoTid")), pros))
             tjen.append(Tjeneste(parse_dt(_attr(c, "startDatoTid")), tiltak))
@@ -540,7 +685,7 @@ def _episode(el, pasient):
 def main(argv=None):
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.abspath(os.path.join(here, "..", ".."))
-    ap = argparse.ArgumentParser(description="Reference findings (rule set v1) of NPR-melding files, "
+    ap = argparse.ArgumentParser(description="Reference findings (rule sets v1 and v2) of NPR-melding files, "
                                  "as the expected-findings TSV (file, episode, rule, codes).")
     ap.add_argument("files", nargs="+")
     ap.add_argument("--tables", default=os.path.join(root, "testdata", "tables"))

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""The peer of issue 7: rule set v1 written the way a hospital analyst would, in Python + lxml.
+"""The peer of issue 7: rule sets v1 and v2 written the way a hospital analyst would, in Python + lxml.
 
 A straightforward, honest implementation of the 17 rules of rules-v1.md (EPI-001..006,
-KODE-001..007, BV-001..004) with the same semantics as the shipped rules in rules/*.yaml:
+KODE-001..007, BV-001..004) and the 9 rules of rules-v2.md (HT-001..005, KODE-008..010,
+EPI-007) with the same semantics as the shipped rules in rules/*.yaml:
 
 - streams each extract with lxml.etree.iterparse (elements matched by local name, any
   namespace, bare Melding or inside MsgHead; .xml or .xml.gz) and clears every Objektholder
@@ -42,7 +43,12 @@ SEVERITY = {
     "KODE-003": "warning", "KODE-004": "error", "KODE-005": "error", "KODE-006": "error",
     "KODE-007": "warning", "BV-001": "error", "BV-002": "warning", "BV-003": "error",
     "BV-004": "warning",
+    "EPI-007": "error", "HT-001": "error", "HT-002": "error", "HT-003": "warning",
+    "HT-004": "warning", "HT-005": "info", "KODE-008": "error", "KODE-009": "warning",
+    "KODE-010": "warning",
 }
+ISF = {"EPI-001", "EPI-007", "HT-001", "HT-002", "HT-003", "HT-004", "HT-005", "KODE-006"}
+HT_001_FROM = dt.date(2021, 9, 1)
 EPOCH = dt.date(1970, 1, 1)
 
 
@@ -157,6 +163,12 @@ MINIMUM_SETS = {  # rules-v1.md, used when no rules/data directory is given
         "K93 L14 L99 M01 M03 M07 M09 M14 M36 M49 M63 M68 M73 M82 M90 N08 N16 N22 N29 N33 N37 "
         "N51 N74 N77").split()],
     "bildeveiledet_ncsp": ["@ncsp_zxm_ncrp.ncsp"],
+    # rules-v2.md
+    "observasjon_z03": ["Z03*"], "ytre_arsaker": ["V01-Y98"], "respirasjonssvikt": ["J96*"],
+    "j96_arsaker": ["J44*", "J12-J18", "C34*"], "radikulopati": ["M541*"],
+    "dekompresjon_ncsp": ["ABC16", "ABC21", "ABC36", "ABC56"], "symptomkoder": ["R00-R99"],
+    "ikke_definitive": ["R00-R99", "Z00-Z99", "V01-Y98"], "svangerskap": ["O00-O99"],
+    "levendefodt": ["Z38*"],
 }
 MINIMUM_MAPPING = [("JJX00", "ZXM00", "JJB06K"), ("JJX00", "ZXM10", "JJB06A"),
                    ("JJX00", "ZXM20", "JJB06D"), ("BAX10", "ZXM00", "BAB06K"),
@@ -256,7 +268,7 @@ class Kode:
 
 
 class Prosedyre:
-    __slots__ = ("koder", "dato", "tiltak_type", "line")
+    __slots__ = ("koder", "dato", "tiltak_type", "line", "tilst_nr")
 
 
 class Tiltak:
@@ -339,7 +351,8 @@ class Checker:
     def finding(self, rule, ep, line, koder, message):
         self.tally[rule] += 1
         self.out.write(json.dumps({
-            "rule": rule, "version": 1, "severity": SEVERITY[rule], "episode": ep["id"],
+            "rule": rule, "version": 1, "severity": SEVERITY[rule], "isf": rule in ISF,
+            "episode": ep["id"],
             "pasient": ep["pasient"], "unit": ep["unit"], "unit_name": ep["unit_name"],
             "avdeling": ep["avdeling"], "dato": ep["inn"].date().isoformat(), "file": ep["file"],
             "line": line, "codes": [self.code_json(k) for k in koder], "message": message,
@@ -380,6 +393,8 @@ class Checker:
                             continue
                         p = Prosedyre()
                         p.koder = read_kodes(p_el, False)
+                        tn = p_el.get("tilstNr")
+                        p.tilst_nr = to_int(tn) if tn not in (None, "") else None
                         p.dato = dato
                         p.tiltak_type = t.type
                         p.line = p_el.sourceline
@@ -563,6 +578,61 @@ class Checker:
                 self.finding("KODE-007", ep, k.line, [k],
                              "Diagnosekoden %s (%s) er registrert %d ganger i episoden. Fjern "
                              "duplikatet(ene)." % (k.verdi, self.tekst(k), n))
+        self.check_v2(ep, line, slutt, inn, fodselsar, tilstander, hoved, prosedyrer, alle)
+
+    # --- rule set v2 (rules-v2.md)
+
+    def check_v2(self, ep, line, slutt, inn, fodselsar, tilstander, hoved, prosedyrer, alle):
+        bi = [t for t in tilstander if t[1] and t is not hoved]
+        bi_koder = [k for _, koder in bi for k in koder]
+        first = hoved[1][0] if hoved is not None else None
+        in_set = self.in_set
+        # EPI-007
+        nrs = {nr for nr, _ in tilstander}
+        for p in prosedyrer:
+            if p.tilst_nr is not None and p.tilst_nr not in nrs:
+                self.finding("EPI-007", ep, p.line, p.koder,
+                             "Prosedyren viser til tilstand %d, som ikke finnes." % p.tilst_nr)
+        if first is not None:
+            # HT-001 (in force from 2021-09-01, the episode's end date)
+            if slutt.date() >= HT_001_FROM and in_set(first, "observasjon_z03"):
+                self.finding("HT-001", ep, line, [first], "Z03 som hovedtilstand: %s" % first.verdi)
+            # HT-002
+            if in_set(first, "ytre_arsaker"):
+                self.finding("HT-002", ep, line, [first], "Ytre årsak som hovedtilstand.")
+            # HT-003
+            if in_set(first, "respirasjonssvikt"):
+                cause = next((k for k in bi_koder if in_set(k, "j96_arsaker")), None)
+                if cause is not None:
+                    self.finding("HT-003", ep, line, [first, cause],
+                                 "Vurder %s som hovedtilstand." % cause.verdi)
+            # HT-004
+            if in_set(first, "radikulopati"):
+                p = next((p for p in prosedyrer
+                          if p.koder and in_set(p.koder[0], "dekompresjon_ncsp")), None)
+                if p is not None:
+                    self.finding("HT-004", ep, line, [first, p.koder[0]],
+                                 "Vurder M511 eller M480 som hovedtilstand.")
+            # HT-005
+            if in_set(first, "symptomkoder"):
+                d = next((k for k in bi_koder if not in_set(k, "ikke_definitive")), None)
+                if d is not None:
+                    self.finding("HT-005", ep, line, [first, d],
+                                 "Vurder %s som hovedtilstand." % d.verdi)
+        # KODE-008
+        for nr, koder in bi:
+            if in_set(koder[0], "stjernekoder"):
+                self.finding("KODE-008", ep, koder[0].line, [koder[0]],
+                             "Bitilstanden %d begynner med stjernekoden %s." % (nr, koder[0].verdi))
+        # KODE-009, KODE-010: age = year(innDatoTid) - fodselsar, unknown without fodselsar
+        if fodselsar != 0:
+            alder = inn.year - fodselsar
+            for k in alle:
+                if in_set(k, "svangerskap") and not 10 <= alder <= 55:
+                    self.finding("KODE-009", ep, k.line, [k], "Svangerskapskode, %d år." % alder)
+            for k in alle:
+                if in_set(k, "levendefodt") and alder > 1:
+                    self.finding("KODE-010", ep, k.line, [k], "Z38, %d år." % alder)
 
     # --- one file
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks that the Python baseline (baseline_lxml.py) really implements rule set v1: runs every
+"""Checks that the Python baseline (baseline_lxml.py) really implements rule sets v1 and v2: runs every
 test case of the shipped rules (rules/**/*.yaml, `tests:`) through the baseline and compares
 fire/pass, the number of findings and the codes named with what the test expects.
 
@@ -88,7 +88,8 @@ def episode_xml(e):
             pros_nr += 1
             nr, koder = (p.get("nr", pros_nr), p.get("koder")) if isinstance(p, dict) else \
                 (pros_nr, p)
-            pros.append('<Prosedyre prosNr="%s">%s</Prosedyre>' % (nr, koder_xml(koder, "Q")))
+            tn = ' tilstNr="%s"' % s(p["tilstNr"]) if isinstance(p, dict) and "tilstNr" in p else ""
+            pros.append('<Prosedyre prosNr="%s"%s>%s</Prosedyre>' % (nr, tn, koder_xml(koder, "Q")))
         x.append("<Tjeneste%s><Tiltak%s>%s</Tiltak></Tjeneste>" % (tj, ta, "".join(pros)))
     x.append("</Episode></Objektholder></Institusjon></Melding>")
     return "\n".join(x)

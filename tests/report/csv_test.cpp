@@ -41,8 +41,9 @@ TEST_CASE("findings.csv: BOM, Norwegian header, one row per finding, cells round
   const auto& header = rows[0];
   CHECK(header[0] == "Regel");
   CHECK(header[2] == "Alvorlighet");
-  CHECK(header[3] == "Episode");
-  CHECK(header[4] == "PasientNr");
+  CHECK(header[3] == "isf");
+  CHECK(header[4] == "Episode");
+  CHECK(header[5] == "PasientNr");
   CHECK(std::find(header.begin(), header.end(), "Melding") != header.end());
   CHECK(std::find(header.begin(), header.end(), "Først sett") != header.end());
   for (const auto& r : rows) REQUIRE(r.size() == header.size());
@@ -58,9 +59,10 @@ TEST_CASE("findings.csv: BOM, Norwegian header, one row per finding, cells round
     CHECK(r[2] == (f.severity == Severity::kError     ? "feil"
                    : f.severity == Severity::kWarning ? "advarsel"
                                                       : "info"));
-    CHECK(r[3] == f.episode_id);
-    CHECK(r[5] == f.unit);
-    CHECK(r[6] == f.unit_name);
+    CHECK(r[3] == (f.isf ? "ja" : "nei"));
+    CHECK(r[4] == f.episode_id);
+    CHECK(r[6] == f.unit);
+    CHECK(r[7] == f.unit_name);
     CHECK(r[status] == (f.novelty == Finding::Novelty::kNew ? "ny" : "vedvarende"));
     if (!f.message.empty() && f.message[0] == '=') {
       ++formulas;
@@ -98,7 +100,7 @@ TEST_CASE("per-unit CSVs hold only their unit's findings, with safe file names",
     auto rows = report_test::parse_csv(
         report_test::read_file(csv / ("unit-" + unit_file_stem(unit) + ".csv")).substr(3));
     REQUIRE(!rows.empty());
-    for (size_t i = 1; i < rows.size(); ++i) CHECK(rows[i][5] == unit);
+    for (size_t i = 1; i < rows.size(); ++i) CHECK(rows[i][6] == unit);
     size_t expected = 0;
     for (const auto& f : fx.findings) expected += f.unit == unit ? 1 : 0;
     CHECK(rows.size() - 1 == expected);

@@ -16,6 +16,7 @@ Finding full_finding() {
   f.rule_id = "BV-002";
   f.rule_version = 3;
   f.severity = Severity::kWarning;
+  f.isf = true;
   f.message = "JJX00 + ZXM00 har en NCRP-kode: bruk JJB06K. «æøå» \"sitat\"";
   f.file = "data/uttrekk 2017.xml";
   f.line = 4711;
@@ -46,6 +47,7 @@ TEST_CASE("finding JSON round trip keeps every field and is byte-stable", "[repo
   CHECK(back->rule_id == f.rule_id);
   CHECK(back->rule_version == 3);
   CHECK(back->severity == Severity::kWarning);
+  CHECK(back->isf);
   CHECK(back->message == f.message);
   CHECK(back->file == f.file);
   CHECK(back->line == 4711);
@@ -80,11 +82,13 @@ TEST_CASE("finding JSON has a fixed key order and leaves unset history keys out"
   auto j = nlohmann::ordered_json::parse(line);
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
-  CHECK(keys == std::vector<std::string>{"rule", "version", "severity", "episode", "pasient",
+  CHECK(keys == std::vector<std::string>{"rule", "version", "severity", "isf", "episode", "pasient",
                                          "unit", "unit_name", "avdeling", "dato", "file", "line",
                                          "codes", "message", "fingerprint"});
   CHECK(j["fingerprint"] == fingerprint(f));
-  CHECK(line.rfind(R"({"rule":"BV-002","version":3,"severity":"warning",)", 0) == 0);
+  CHECK(line.rfind(R"({"rule":"BV-002","version":3,"severity":"warning","isf":true,)", 0) == 0);
+  f.isf = false;
+  CHECK(finding_to_json(f).find(R"("severity":"warning","isf":false,)") != std::string::npos);
   CHECK(line.find(R"({"value":"JJX00","system":"NCSP","year":2017,"text":")") != std::string::npos);
 
   f.novelty = Finding::Novelty::kNew;

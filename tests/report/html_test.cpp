@@ -278,6 +278,18 @@ TEST_CASE("unit pages group findings by rule with what to do, and show new ones"
   bool saw_new = false;
   for (const auto& row : data["rows"]) saw_new = saw_new || row[2] == "ny";
   CHECK(saw_new);
+  // Each row ends with isf (0|1): report.js shows the ISF tag and sorts ISF findings first;
+  // the ISF-relevant rule (EPI-001 in the fixture) leads the cards and the rule order.
+  size_t isf_rows = 0;
+  for (const auto& row : data["rows"]) {
+    REQUIRE(row.size() == 16);
+    CHECK(row[15] == (row[0] == "EPI-001" ? 1 : 0));
+    isf_rows += row[15] == 1 ? 1 : 0;
+  }
+  if (fired.count("EPI-001") != 0) {
+    CHECK(isf_rows > 0);
+    CHECK(data["ruleOrder"][0] == "EPI-001");
+  }
   fs::remove_all(w.dir);
 }
 

@@ -63,6 +63,7 @@ std::vector<ManifestRule> manifest_rules() {
     m.title = title;
     m.source = source;
     m.docs = docs;
+    m.isf = std::string_view(id) == "EPI-001";
     return m;
   };
   const Severity E = Severity::kError, W = Severity::kWarning;
@@ -138,6 +139,7 @@ std::vector<Finding> plant(const Finding& b, int kind) {
     Finding f = b;
     f.rule_id = rule;
     f.severity = s;
+    f.isf = std::string_view(rule) == "EPI-001";  // ISF-relevant in the shipped rules
     f.codes = std::move(codes);
     f.message = std::move(msg);
     f.object_index = static_cast<uint32_t>(out.size());

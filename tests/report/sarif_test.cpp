@@ -439,7 +439,9 @@ TEST_CASE("findings.sarif is valid SARIF 2.1.0 with one rule per id and stable f
   CHECK(rules[0]["helpUri"] == "https://docs.example/rules/EPI-001.md");
   CHECK(rules[0]["shortDescription"]["text"] == "Episoden mangler hovedtilstand");
   CHECK(rules[0]["defaultConfiguration"]["level"] == "error");
+  CHECK(rules[0]["properties"]["isf"] == true);
   CHECK(rules[8]["id"] == "KODE-003");
+  CHECK(rules[8]["properties"]["isf"] == false);
   CHECK(rules[8]["defaultConfiguration"]["level"] == "warning");
   CHECK(rules[17]["id"] == "LOKAL-001");
 
@@ -452,6 +454,7 @@ TEST_CASE("findings.sarif is valid SARIF 2.1.0 with one rule per id and stable f
     CHECK(r["ruleId"] == f.rule_id);
     CHECK(r["level"] == (f.severity == Severity::kError ? "error" : "warning"));
     CHECK(r["message"]["text"] == f.message);
+    CHECK(r["properties"]["isf"] == f.isf);
     const json& loc = r["locations"][0];
     CHECK(loc["physicalLocation"]["artifactLocation"]["uri"] ==
           "testdata/example/uttrekk-2017.xml");

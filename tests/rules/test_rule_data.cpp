@@ -132,10 +132,13 @@ TEST_CASE("the shipped rule data loads", "[ruledata]") {
   auto r = RuleData::load(std::string(NPRCHECK_SOURCE_DIR) + "/rules/data", d);
   REQUIRE(r);
   CHECK_FALSE(d.has_errors());
-  CHECK(r->set_names() == std::vector<std::string>{"bildeveiledet_ncsp", "kjonn_kvinne",
-                                                   "kjonn_mann", "stjernekoder"});
+  CHECK(r->set_names() ==
+        std::vector<std::string>{"bildeveiledet_ncsp", "dekompresjon_ncsp", "ikke_definitive",
+                                 "j96_arsaker", "kjonn_kvinne", "kjonn_mann", "levendefodt",
+                                 "observasjon_z03", "radikulopati", "respirasjonssvikt",
+                                 "stjernekoder", "svangerskap", "symptomkoder", "ytre_arsaker"});
   CHECK(r->mapping_names() == std::vector<std::string>{"ncsp_zxm_ncrp"});
-  CHECK(r->files().size() == 5);
+  CHECK(r->files().size() == 15);
   const CodeSet* stjerne = r->find_set("stjernekoder");
   REQUIRE(stjerne != nullptr);
   CHECK(stjerne->contains(KodeSystem::kIcd10, "M368"));

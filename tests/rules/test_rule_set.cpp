@@ -28,16 +28,25 @@ std::vector<Finding> run(const RuleSet& rules, const Episode& e) {
 
 }  // namespace
 
-TEST_CASE("shipped rules: exactly the 17 rules of rule set v1", "[rules][shipped]") {
+TEST_CASE("shipped rules: exactly the 26 rules of rule sets v1 and v2", "[rules][shipped]") {
   RuleSet rules = load_ok(test::shipped_rules());
   std::vector<std::string> ids;
-  for (const auto& m : rules.manifest()) ids.push_back(m.id + ":" + severity_name(m.severity));
-  CHECK(ids == std::vector<std::string>{"BV-001:error", "BV-002:warning", "BV-003:error",
-                                        "BV-004:warning", "EPI-001:error", "EPI-002:error",
-                                        "EPI-003:error", "EPI-004:warning", "EPI-005:warning",
-                                        "EPI-006:error", "KODE-001:error", "KODE-002:error",
-                                        "KODE-003:warning", "KODE-004:error", "KODE-005:error",
-                                        "KODE-006:error", "KODE-007:warning"});
+  for (const auto& m : rules.manifest()) {
+    ids.push_back(m.id + ":" + severity_name(m.severity) + (m.isf ? ":isf" : ""));
+  }
+  CHECK(ids ==
+        std::vector<std::string>{
+            "BV-001:error",      "BV-002:warning",     "BV-003:error",       "BV-004:warning",
+            "EPI-001:error:isf", "EPI-002:error",      "EPI-003:error",      "EPI-004:warning",
+            "EPI-005:warning",   "EPI-006:error",      "EPI-007:error:isf",  "HT-001:error:isf",
+            "HT-002:error:isf",  "HT-003:warning:isf", "HT-004:warning:isf", "HT-005:info:isf",
+            "KODE-001:error",    "KODE-002:error",     "KODE-003:warning",   "KODE-004:error",
+            "KODE-005:error",    "KODE-006:error:isf", "KODE-007:warning",   "KODE-008:error",
+            "KODE-009:warning",  "KODE-010:warning"});
+  const RuleInfo* ht1 = rules.find("HT-001");
+  REQUIRE(ht1 != nullptr);
+  REQUIRE(ht1->valid_from.has_value());
+  CHECK(ht1->valid_from->date_string() == "2021-09-01");
   for (const RuleInfo* r : rules.rules()) {
     INFO(r->id);
     CHECK_FALSE(r->title.empty());
@@ -191,8 +200,9 @@ tilstander: [[M368, E702], [K703], [M368], [K703], [K703]]
     for (const auto& c : f.codes) codes += " " + c.verdi;
     got.push_back(f.rule_id + codes);
   }
-  CHECK(got ==
-        std::vector<std::string>{"EPI-002", "KODE-006 M368", "KODE-007 M368", "KODE-007 K703"});
+  // M368 alone in Tilstand 3 is also a bitilstand starting with an asterisk code (KODE-008).
+  CHECK(got == std::vector<std::string>{"EPI-002", "KODE-006 M368", "KODE-007 M368",
+                                        "KODE-007 K703", "KODE-008 M368"});
 }
 
 TEST_CASE("evaluate is const and thread-safe", "[rules][evaluate]") {

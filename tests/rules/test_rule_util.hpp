@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -52,6 +53,15 @@ inline Episode episode(const std::string& yaml, uint64_t sequence = 0) {
   if (radiologi) units.add(UnitEntry{"4300", "Radiologi", "4300", "Radiologi", true});
   prepare_episode(out, tables(), units);
   return out;
+}
+
+/// The rule set in `dir`, which must load (the diagnostics are shown when it does not).
+inline RuleSet load_ok(const std::string& dir) {
+  Diagnostics d;
+  auto r = RuleSet::load(dir, d);
+  for (const auto& x : d.all()) UNSCOPED_INFO(format_diagnostic(x));
+  REQUIRE(r.has_value());
+  return std::move(*r);
 }
 
 /// The diagnostics of loading `dir` (which must fail).

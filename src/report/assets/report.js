@@ -57,9 +57,10 @@
   // ---- The findings of a unit page. ------------------------------------------------------
   // Row layout (see html_writer.cpp): [rule, severity 0..2, status, episode, pasientNr,
   // avdeling, dato, codes [[value, system, year, text]], message, file, line, first_seen,
-  // nights, waived 0|1, waiver_reason]
+  // nights, waived 0|1, waiver_reason, isf 0|1]
   var R = { rule: 0, sev: 1, status: 2, episode: 3, pasient: 4, avdeling: 5, dato: 6, codes: 7,
-            message: 8, file: 9, line: 10, firstSeen: 11, nights: 12, waived: 13, reason: 14 };
+            message: 8, file: 9, line: 10, firstSeen: 11, nights: 12, waived: 13, reason: 14,
+            isf: 15 };
   var SEV_CLASS = ['sev-info', 'sev-warning', 'sev-error'];
   var SEV_TEXT = ['Info', 'Advarsel', 'Feil'];
 
@@ -100,16 +101,19 @@
     this.update();
   }
 
+  // The worklist order: ISF-relevant first, then severity, then new before persisting.
   FindingsView.prototype.sortDefault = function (rows) {
     var rank = this.ruleRank;
     rows.sort(function (a, b) {
+      if (a[R.isf] !== b[R.isf]) return b[R.isf] - a[R.isf];
+      if (a[R.sev] !== b[R.sev]) return b[R.sev] - a[R.sev];
+      var sa = a[R.status] === 'ny' ? 0 : 1, sb = b[R.status] === 'ny' ? 0 : 1;
+      if (sa !== sb) return sa - sb;
       var ra = rank[a[R.rule]], rb = rank[b[R.rule]];
       if (ra === undefined) ra = 1e9;
       if (rb === undefined) rb = 1e9;
       if (ra !== rb) return ra - rb;
       if (a[R.rule] !== b[R.rule]) return a[R.rule] < b[R.rule] ? -1 : 1;
-      var na = a[R.status] === 'ny' ? 0 : 1, nb = b[R.status] === 'ny' ? 0 : 1;
-      if (na !== nb) return na - nb;  // new findings first
       return a.order - b.order;
     });
   };
@@ -180,6 +184,11 @@
     tr.appendChild(ruleCell);
     var sevCell = el('td');
     sevCell.appendChild(el('span', 'sev ' + SEV_CLASS[r[R.sev]], SEV_TEXT[r[R.sev]]));
+    if (r[R.isf]) {
+      var isf = el('span', 'sev tag-isf', 'ISF');
+      isf.title = 'Kan endre DRG-grupperingen (ISF-oppgjøret): rett først';
+      sevCell.appendChild(isf);
+    }
     tr.appendChild(sevCell);
     var st = el('td', 'col-status');
     if (r[R.waived]) {
