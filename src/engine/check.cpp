@@ -83,6 +83,10 @@ bool code_is_table_checked(const Kode& k) {
     case 'm':
     case 'R':
     case 'r':
+    case 'S':
+    case 's':
+    case 'P':
+    case 'p':
       return true;
     default:
       return false;
@@ -369,6 +373,10 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       inflight.pop_front();
     }
     input.episodes = (*reader)->episodes_read();
+    if (auto melding = (*reader)->melding()) {
+      input.melding_versjon = melding->versjon;
+      input.melding_namespace = melding->namespace_uri;
+    }
     input.complete = (*reader)->complete() && !stop_requested();
     if (!input.complete) outcome.incomplete_inputs.push_back(path);
     if (auto digest = hash.get()) input.sha256 = *digest;

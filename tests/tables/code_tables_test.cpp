@@ -35,7 +35,7 @@ const CodeTables& cumulative(const std::string& variant, Diagnostics* diags_out 
 TEST_CASE("the real yearly tables load: one manifest entry per file, with hash and count") {
   const auto& t = real_tables();
   const auto& files = t.files();
-  REQUIRE(files.size() == 10);
+  REQUIRE(files.size() == 13);  // ICD-10 2015, 2017, 2024-2026; NCSP, NCMP 2015-2017; NCRP
   const ManifestTable* icd2015 = nullptr;
   for (const auto& f : files) {
     CHECK(f.year_from == f.year_to);
@@ -50,7 +50,7 @@ TEST_CASE("the real yearly tables load: one manifest entry per file, with hash a
 
 TEST_CASE("years and has_year follow the files found; 2016 has no ICD-10 table") {
   const auto& t = real_tables();
-  CHECK(t.years(KodeSystem::kIcd10) == std::vector<int>{2015, 2017});
+  CHECK(t.years(KodeSystem::kIcd10) == std::vector<int>{2015, 2017, 2024, 2025, 2026});
   CHECK(t.years(KodeSystem::kNcsp) == std::vector<int>{2015, 2016, 2017});
   CHECK(t.years(KodeSystem::kNcrp) == std::vector<int>{2016, 2017});
   CHECK(t.has_year(KodeSystem::kIcd10, 2015));
@@ -283,7 +283,7 @@ TEST_CASE("cumulative layout gives the same answers as the yearly lists for 2015
       {KodeSystem::kIcd10, "A000"},  {KodeSystem::kIcd10, "A081"},  {KodeSystem::kIcd10, "A90"},
       {KodeSystem::kIcd10, "A970"},  {KodeSystem::kIcd10, "A979"},  {KodeSystem::kIcd10, "C61"},
       {KodeSystem::kIcd10, "G01"},   {KodeSystem::kIcd10, "J188"},  {KodeSystem::kIcd10, "S7201"},
-      {KodeSystem::kIcd10, "XXXX"},  {KodeSystem::kNcsp, "AAL00"},  {KodeSystem::kNcsp, "BAX10"},
+      {KodeSystem::kNcsp, "AAL00"},  {KodeSystem::kNcsp, "BAX10"},
       {KodeSystem::kNcsp, "CGG65"},  {KodeSystem::kNcsp, "JJX00"},  {KodeSystem::kNcsp, "ZXM30"},
       {KodeSystem::kNcmp, "AAAA05"}, {KodeSystem::kNcmp, "AADE00"}, {KodeSystem::kNcmp, "DFGX12"},
       {KodeSystem::kNcrp, "JJB06D"}, {KodeSystem::kNcrp, "JJB06K"}, {KodeSystem::kNcrp, "FED10K"},
@@ -302,6 +302,12 @@ TEST_CASE("cumulative layout gives the same answers as the yearly lists for 2015
       }
     }
     CHECK(cum.more_specific_exists(KodeSystem::kIcd10, "J18", date(2017, 6, 1)));
+    // XXXX (a noise code of the real 2015 list) is marked Rapporteres_til_NPR = N in the
+    // cumulative test data: there it exists but is not valid for NPR.
+    CHECK(yearly.valid_on(KodeSystem::kIcd10, "XXXX", date(2015, 6, 1)));
+    CHECK(cum.find(KodeSystem::kIcd10, "XXXX") != nullptr);
+    CHECK_FALSE(cum.valid_on(KodeSystem::kIcd10, "XXXX", date(2015, 6, 1)));
+    CHECK_FALSE(cum.known(KodeSystem::kIcd10, "XXXX"));
   }
 }
 
