@@ -22,16 +22,6 @@ struct StringHash {
   size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
 };
 
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-int to_int(std::string_view s) {
-  int v = 0;
-  for (char c : s) v = v * 10 + (c - '0');
-  return v;
-}
-
 /// Column positions of a header (-1: absent).
 struct Columns {
   int kode = -1;
@@ -374,10 +364,10 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
     }
     if (duplicate) continue;
     previous.push_back(out.rows.size());
-    gyldig.emplace_back(row.period.from_day, row.period.to_day);
+    const std::pair<int32_t, int32_t> period{row.period.from_day, row.period.to_day};
     row.line = line_no_;
-    if (cumulative) narrow_to_npr(row, npr_from, npr_to);
-    out.rows.push_back(std::move(row));
+    const size_t added = append_with_npr_period(std::move(row), npr_from, npr_to, out.rows);
+    gyldig.insert(gyldig.end(), added, period);
   }
   if (errors_ > 0) return not_loaded();
   if (out.rows.empty()) {
@@ -386,6 +376,7 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
   }
   out.layout = cumulative ? "cumulative CSV" : "yearly CSV";
   finish_file(out);
+  if (!cumulative) out.year_from = out.year_to = *yearly_year;  // exactly its year
   if (text->encoding == table_text::Encoding::kWindows1252) {
     note(0, "not valid UTF-8: read as Windows-1252 and converted");
   }

@@ -156,9 +156,9 @@ class JsonReader {
   Diagnostics& diags_;
   std::string text_;
   size_t errors_ = 0;
-  std::unordered_map<std::string, std::vector<std::pair<size_t, std::pair<int32_t, int32_t>>>>
-      seen_;  ///< code -> (row, Gyldig period) of its rows
-  std::vector<size_t> row_offsets_;
+  /// code -> (line, Gyldig period) of its objects, for overlapping duplicates.
+  std::unordered_map<std::string, std::vector<std::pair<uint32_t, std::pair<int32_t, int32_t>>>>
+      seen_;
 };
 
 bool JsonReader::string_of(const json& obj, const char* key, size_t at, std::string_view kode,
@@ -269,20 +269,17 @@ void JsonReader::read_node(const json& obj, size_t at, ParsedFile& out) {
     std::erase(row.foreldrekode, '.');
   }
   auto& previous = seen_[row.kode];
-  for (const auto& [idx, period] : previous) {
+  row.line = line_col(text_, at).first;
+  for (const auto& [line, period] : previous) {
     if (period.first <= row.period.to_day && row.period.from_day <= period.second) {
-      auto [line, col] = line_col(text_, row_offsets_[idx]);
-      (void)col;
       error_at(at, "duplicate code '" + dotted + "': its validity overlaps the object on line " +
                        std::to_string(line));
       return;
     }
   }
-  previous.emplace_back(out.rows.size(), std::make_pair(row.period.from_day, row.period.to_day));
-  row.line = line_col(text_, at).first;
-  narrow_to_npr(row, npr_fra == CodeEntry::kOpenEnd ? std::nullopt : npr_fra, npr_til);
-  row_offsets_.push_back(at);
-  out.rows.push_back(std::move(row));
+  previous.emplace_back(row.line, std::make_pair(row.period.from_day, row.period.to_day));
+  append_with_npr_period(std::move(row), npr_fra == CodeEntry::kOpenEnd ? std::nullopt : npr_fra,
+                         npr_til, out.rows);
 }
 
 std::optional<ParsedFile> JsonReader::read(std::string& sha256) {

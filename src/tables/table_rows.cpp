@@ -54,8 +54,6 @@ std::string date_text(int32_t day) {
                                     : DateTime{int64_t{day} * 86400}.date_string();
 }
 
-namespace {
-
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -65,8 +63,6 @@ int to_int(std::string_view s) {
   for (char c : s) v = v * 10 + (c - '0');
   return v;
 }
-
-}  // namespace
 
 DateKind parse_table_date(std::string_view s, int32_t& day) {
   s = table_text::trim(s);
@@ -115,15 +111,30 @@ std::optional<KodeKjonn> parse_kjonn(std::string_view v) {
   return std::nullopt;
 }
 
-void narrow_to_npr(Row& row, std::optional<int32_t> npr_from, std::optional<int32_t> npr_to) {
-  int32_t from = std::max(row.period.from_day, npr_from.value_or(row.period.from_day));
-  int32_t to = std::min(row.period.to_day, npr_to.value_or(row.period.to_day));
-  if (from > to) {
+size_t append_with_npr_period(Row row, std::optional<int32_t> npr_from,
+                              std::optional<int32_t> npr_to, std::vector<Row>& out) {
+  const int32_t from = row.period.from_day;
+  const int32_t to = row.period.to_day;
+  const int32_t in_from = std::max(from, npr_from.value_or(from));
+  const int32_t in_to = std::min(to, npr_to.value_or(to));
+  if (in_from > in_to) {  // NPR never accepts it in the code's period
     row.period.rapporteres_til_npr = false;
-    return;
+    out.push_back(std::move(row));
+    return 1;
   }
-  row.period.from_day = from;
-  row.period.to_day = to;
+  size_t n = 0;
+  auto piece = [&](int32_t a, int32_t b, bool reportable) {
+    Row r = row;
+    r.period.from_day = a;
+    r.period.to_day = b;
+    r.period.rapporteres_til_npr = reportable;
+    out.push_back(std::move(r));
+    ++n;
+  };
+  if (from < in_from) piece(from, in_from - 1, false);
+  piece(in_from, in_to, row.period.rapporteres_til_npr);
+  if (in_to < to) piece(in_to + 1, to, false);
+  return n;
 }
 
 void finish_file(ParsedFile& f) {

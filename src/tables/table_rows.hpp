@@ -36,6 +36,11 @@ int year_of_day(int32_t day);
 /// `YYYY-MM-DD`, or `(no end)` for CodeEntry::kOpenEnd.
 std::string date_text(int32_t day);
 
+/// True if `s` is non-empty and all ASCII digits.
+bool all_digits(std::string_view s);
+/// The value of an all-digits string (no overflow check: callers pass at most 4 digits).
+int to_int(std::string_view s);
+
 enum class DateKind { kDate, kOpen, kBad };
 /// `YYYY-MM-DD` or `DD.MM.YYYY` (a time after a space or `T` is ignored); years from 9000 on
 /// mean "no end" (`9999-12-31`).
@@ -69,9 +74,12 @@ struct ParsedFile {
   uint64_t distinct_codes = 0;
 };
 
-/// Narrows `row`'s period to the NPR period [npr_from, npr_to] (kOpenEnd: no end); when they do
-/// not meet, the row keeps its period but is not reportable.
-void narrow_to_npr(Row& row, std::optional<int32_t> npr_from, std::optional<int32_t> npr_to);
+/// Appends `row` to `out` with its period split by the NPR period [npr_from, npr_to] (kOpenEnd:
+/// no end): the part inside it keeps the row's reportability, the parts of the code's own
+/// period before and after it are not reportable (the code exists, NPR does not accept it).
+/// Returns the number of rows appended (1 to 3).
+size_t append_with_npr_period(Row row, std::optional<int32_t> npr_from,
+                              std::optional<int32_t> npr_to, std::vector<Row>& out);
 
 /// Sets the file's years (earliest start to the latest start, or the day after the latest end,
 /// among its rows) and its number of distinct codes.

@@ -4,13 +4,14 @@ from the REAL yearly ICD-10 lists in testdata/tables/{2017,2024,2025,2026}/icd10
 
 Every code of the chosen categories that is in one of those lists becomes an object with the
 dot put back (A000 -> A00.0). Its validity follows the yearly lists: rows split where the
-list's text changes or the code is absent; a code in the 2017 list starts 1999-01-01, one that
-appears later starts on 1 January of its first year; a text change between 2017 and 2024 is
+list's text changes or the code is absent; a code starts on 1 January of the first of these
+years that lists it (2017 at the earliest: the fixture covers 2017-2026, the years the lists
+tell, so that its findings equal theirs, "valid in" years included); a text change between 2017 and 2024 is
 dated 2018-01-01 (the lists of 2018-2023 are not public). A code that leaves the lists keeps
 an open Gyldig_til for every second such code and is narrowed by NPR_Gyldig_til instead (the
 NPR period narrows the code's validity), so both ways of ending are exercised. Categories with
 subdivisions, their blocks and chapters are added as in the real download (Rapporteres_til_NPR
-null); `A00` carries the real NPR_Gyldig_til 2004-12-31. Flags are the facts the rule data
+null; chapters and blocks from 1999-01-01). Flags are the facts the rule data
 also holds: M36* Stjernekode, C61 Kjønn M, J18.9/A09.9 Uspesifikk_kode.
 
 It also writes ../tables-json-yearly/<year>/icd10.csv: the real yearly lists cut to the same
@@ -122,9 +123,8 @@ def main():
             if cat not in codes:  # a category with subdivisions: a node, not reportable
                 cat_text = next(lists[y][k] for y in reversed(YEARS) for k in codes
                                 if k in lists[y]).split(",")[0]
-                extra = {"npr_fra": "1999-01-01", "npr_til": "2004-12-31"} if cat == "A00" else {}
                 out.append(node(cat, "Kategori " + cat + " (" + cat_text + ")", block, b_text,
-                                "1999-01-01", **extra))
+                                "2017-01-01"))
             for kode in codes:
                 parent = cat if kode != cat else block
                 parent_text = b_text if kode == cat else None
@@ -147,7 +147,7 @@ def main():
                     else:
                         contiguous = bool(runs) and runs[-1]["last"] == prev
                         start = (f"{runs[-1]['last'] + 1}-01-01" if contiguous
-                                 else "1999-01-01" if y == 2017 else f"{y}-01-01")
+                                 else f"{y}-01-01")
                         runs.append({"first": y, "last": y, "text": t, "start": start})
                 for j, r in enumerate(runs):
                     nxt = runs[j + 1] if j + 1 < len(runs) else None

@@ -5,7 +5,7 @@
 
 #include "reader_test_util.hpp"
 
-using namespace nprcheck::test;
+using namespace reader_test;
 
 TEST_CASE("NPR-melding 58.0.1: version, Helseperson under Kontakt, tilstNr, S and P codes") {
   auto r = read_file(fixture("version-58_0_1.xml"));

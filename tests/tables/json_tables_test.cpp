@@ -117,14 +117,19 @@ TEST_CASE("JSON download: hierarchy, reportability, NPR period and flags") {
   // D37.1 is in 2017, not in 2024: its Gyldig_til is open, its NPR_Gyldig_til 2017-12-31.
   CHECK(t.valid_on(KodeSystem::kIcd10, "D371", date(2017, 12, 31)));
   CHECK_FALSE(t.valid_on(KodeSystem::kIcd10, "D371", date(2018, 1, 1)));
-  CHECK(t.valid_years(KodeSystem::kIcd10, "D371") ==
-        std::vector<int>({1999, 2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009, 2010,
-                          2011, 2012, 2013, 2014, 2015, 2016, 2017}));
-  // The file covers 1999-2026 and says how it was read.
+  CHECK(t.valid_years(KodeSystem::kIcd10, "D371") == std::vector<int>{2017});
+  // ... but it is still in the terminology: its flags and parent stay readable later.
+  const CodeEntry* d371 = t.find(KodeSystem::kIcd10, "D371");
+  REQUIRE(d371 != nullptr);
+  REQUIRE(d371->periods.size() == 2);
+  CHECK_FALSE(d371->periods[1].rapporteres_til_npr);
+  CHECK(d371->periods[1].to_day == CodeEntry::kOpenEnd);
+  // The file covers 2017-2026 (to the day after the last end: M19x6 end 2025-12-31) and says
+  // how it was read.
   REQUIRE(t.files().size() == 1);
   CHECK(t.files()[0].layout == "JSON");
   CHECK(t.files()[0].system == "ICD10");
-  CHECK(t.files()[0].year_from == 1999);
+  CHECK(t.files()[0].year_from == 2017);
   CHECK(t.files()[0].year_to == 2026);
   CHECK(t.has_year(KodeSystem::kIcd10, 2021));
   CHECK_FALSE(t.has_year(KodeSystem::kIcd10, 2027));
