@@ -95,14 +95,23 @@ bool code_is_table_checked(const Kode& k) {
 
 /// Records codes whose system has no table for their year (reported once per system and year).
 void note_missing_tables(const Episode& e, const CodeTables& tables, BatchResult& r) {
+  auto no_procedure_table = [&](int year) {
+    return !tables.has_year(KodeSystem::kNcsp, year) && !tables.has_year(KodeSystem::kNcmp, year) &&
+           !tables.has_year(KodeSystem::kNcrp, year);
+  };
   auto visit = [&](const Kode& k) {
     if (!code_is_table_checked(k)) return;
     int year = k.dato.year();
-    if (k.system == KodeSystem::kOther) {
-      // A Q code no table resolved: unchecked only if no procedure table covers the year.
-      if (!tables.has_year(KodeSystem::kNcsp, year) && !tables.has_year(KodeSystem::kNcmp, year) &&
-          !tables.has_year(KodeSystem::kNcrp, year)) {
+    const bool procedure = k.system == KodeSystem::kNcsp || k.system == KodeSystem::kNcmp ||
+                           k.system == KodeSystem::kNcrp;
+    if (k.system == KodeSystem::kOther || (procedure && !tables.has_year(k.system, year))) {
+      // A procedure code (or a Q code no table resolved) in a year without its table. When no
+      // procedure table covers the year at all (2018 on), one line says so for all three.
+      if (no_procedure_table(year)) {
         r.missing.insert({"NCSP/NCMP/NCRP", year});
+        ++r.unchecked_codes;
+      } else if (procedure) {
+        r.missing.insert({kode_system_name(k.system), year});
         ++r.unchecked_codes;
       }
       return;

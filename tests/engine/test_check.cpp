@@ -91,6 +91,7 @@ TEST_CASE("the example extract gives exactly the planted findings") {
   // The 2026 file (NPR-melding 58): diagnoses checked against ICD-10 2026, its procedure codes
   // unchecked, said once; each input's message version recorded.
   CHECK(r.err.find("no NCSP/NCMP/NCRP table for 2026") != std::string::npos);
+  CHECK(r.err.find("no NCSP table for 2026") == std::string::npos);
   CHECK(r.err.find("no ICD10 table for 2026") == std::string::npos);
   std::map<std::string, std::string> versions;
   for (const auto& in : run["inputs"]) {
