@@ -67,3 +67,10 @@ TEST_CASE("tables --help says how to get this year's tables") {
   CHECK(r.out.find("ICD10.json") != std::string::npos);
   CHECK(r.out.find("--date") != std::string::npos);
 }
+
+TEST_CASE("tables: a broken JSON download is named with file:line:col, exit 2") {
+  auto r = run_nprcheck("tables --tables " + kTestdata + "/bad/tables/json");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("ICD10.json:3:") != std::string::npos);
+  CHECK(r.err.find("not valid JSON") != std::string::npos);
+}
