@@ -101,6 +101,21 @@ std::vector<size_t> element_offsets(std::string_view text) {
   return out;
 }
 
+/// nlohmann's DOM builder without exceptions, keeping where and why parsing stopped (a bad
+/// file is an expected failure: a value, not an exception).
+struct DomParser : nlohmann::detail::json_sax_dom_parser<json> {
+  explicit DomParser(json& root) : nlohmann::detail::json_sax_dom_parser<json>(root, false) {}
+  /// Hides the base's parse_error (sax_parse calls it on this type).
+  bool parse_error(std::size_t position, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& ex) {
+    error_byte = position;
+    error = ex.what();
+    return false;
+  }
+  size_t error_byte = 0;
+  std::string error;
+};
+
 /// A chapter (`I`, `XXI`) or a block (`A00-A09`): hierarchy, not a code.
 bool is_hierarchy_node(std::string_view kode, bool has_parent) {
   if (kode.find('-') != std::string_view::npos) return true;
@@ -314,14 +329,13 @@ std::optional<ParsedFile> JsonReader::read(std::string& sha256) {
   }
   if (text_.rfind("\xEF\xBB\xBF", 0) == 0) text_.erase(0, 3);
   json doc;
-  try {
-    doc = json::parse(text_);
-  } catch (const json::parse_error& e) {
+  DomParser sax(doc);
+  if (!json::sax_parse(text_, &sax)) {
     // nlohmann's message starts with "[json.exception.parse_error.101] parse error at line..":
     // keep what follows the position, the file:line:col prefix says where.
-    std::string what = e.what();
+    const std::string& what = sax.error;
     size_t cut = what.find(": ");
-    error_at(e.byte == 0 ? 0 : e.byte - 1,
+    error_at(sax.error_byte == 0 ? 0 : sax.error_byte - 1,
              "not valid JSON: " + (cut == std::string::npos ? what : what.substr(cut + 2)));
     return not_loaded();
   }
