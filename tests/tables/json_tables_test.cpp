@@ -245,3 +245,24 @@ TEST_CASE("cumulative CSV: an empty Rapporteres_til_NPR is not reportable when t
   // Without the column every row is reportable, as before.
   CHECK(t->valid_on(KodeSystem::kNcsp, "JJX00", date(2017, 1, 1)));
 }
+
+TEST_CASE("kodeverk S and P are the systems SARKODE and PAKKEFORLOP; tables for them load") {
+  CHECK(kode_system_from_kodeverk("S") == KodeSystem::kSarkode);
+  CHECK(kode_system_from_kodeverk("p") == KodeSystem::kPakkeforlop);
+  CHECK(std::string(kode_system_name(KodeSystem::kSarkode)) == "SARKODE");
+  CHECK(std::string(kode_system_name(KodeSystem::kPakkeforlop)) == "PAKKEFORLOP");
+  KodeSystem s = KodeSystem::kOther;
+  CHECK(parse_kode_system("pakkeforlop", s));
+  CHECK(s == KodeSystem::kPakkeforlop);
+  // No public særkode or pakkeforløp list exists: the codes here are made up for the test.
+  auto dir = scratch_dir("sarkode");
+  write_file(dir, "2026/sarkode.csv", "Kode;Tekst\nSXX01;Testkode\n");
+  Diagnostics d;
+  auto t = CodeTables::load(dir, d);
+  REQUIRE(t);
+  REQUIRE_FALSE(d.has_errors());
+  CHECK(t->has_year(KodeSystem::kSarkode, 2026));
+  CHECK_FALSE(t->has_year(KodeSystem::kPakkeforlop, 2026));
+  CHECK(t->valid_on(KodeSystem::kSarkode, "SXX01", date(2026, 2, 1)));
+  CHECK(t->files()[0].system == "SARKODE");
+}
