@@ -284,10 +284,10 @@ TEST_CASE("cumulative layout gives the same answers as the yearly lists for 2015
       {KodeSystem::kIcd10, "A000"},  {KodeSystem::kIcd10, "A081"},  {KodeSystem::kIcd10, "A90"},
       {KodeSystem::kIcd10, "A970"},  {KodeSystem::kIcd10, "A979"},  {KodeSystem::kIcd10, "C61"},
       {KodeSystem::kIcd10, "G01"},   {KodeSystem::kIcd10, "J188"},  {KodeSystem::kIcd10, "S7201"},
-      {KodeSystem::kNcsp, "AAL00"},  {KodeSystem::kNcsp, "BAX10"},
-      {KodeSystem::kNcsp, "CGG65"},  {KodeSystem::kNcsp, "JJX00"},  {KodeSystem::kNcsp, "ZXM30"},
-      {KodeSystem::kNcmp, "AAAA05"}, {KodeSystem::kNcmp, "AADE00"}, {KodeSystem::kNcmp, "DFGX12"},
-      {KodeSystem::kNcrp, "JJB06D"}, {KodeSystem::kNcrp, "JJB06K"}, {KodeSystem::kNcrp, "FED10K"},
+      {KodeSystem::kNcsp, "AAL00"},  {KodeSystem::kNcsp, "BAX10"},  {KodeSystem::kNcsp, "CGG65"},
+      {KodeSystem::kNcsp, "JJX00"},  {KodeSystem::kNcsp, "ZXM30"},  {KodeSystem::kNcmp, "AAAA05"},
+      {KodeSystem::kNcmp, "AADE00"}, {KodeSystem::kNcmp, "DFGX12"}, {KodeSystem::kNcrp, "JJB06D"},
+      {KodeSystem::kNcrp, "JJB06K"}, {KodeSystem::kNcrp, "FED10K"},
   };
   for (const char* variant : {"utf8", "utf8-bom", "windows-1252"}) {
     const auto& cum = cumulative(variant);
