@@ -9,12 +9,20 @@
 /// - official cumulative: any file whose header has `Gyldig_fra`; its name starts with the
 ///   system (`icd10*.csv`, `ncsp*.csv`, `ncmp*.csv`, `ncrp*.csv`, e.g. `icd10_2024.csv`).
 ///   Optional columns `Gyldig_til` (empty or 9999-...: no end), `Kjønn` (M/K), `Stjernekode`,
-///   `Tilleggskode` (J/Ja/1/X), `Rapporteres_til_NPR` (N/Nei: flagged, still loaded),
+///   `Tilleggskode` (J/Ja/1/X), `Uspesifikk_kode`, `Foreldrekode`, `Rapporteres_til_NPR`,
 ///   `NPR_Gyldig_fra`/`NPR_Gyldig_til` (checked as dates). Text: `Tekst_uten_lengdebegrensning`,
 ///   else `Tekst_med_maksimalt_60_tegn`, else `Tekst`. Dates `YYYY-MM-DD` or `DD.MM.YYYY`. A
 ///   code may have several rows (a text change), but their periods may not overlap. The file
-///   covers the years from its earliest `Gyldig_fra` to its latest `Gyldig_fra` or `Gyldig_til`.
-/// Codes are read without dots (`S72.00` -> `S7200`).
+///   covers the years from its earliest `Gyldig_fra` to its latest `Gyldig_fra` or the day after
+///   its latest `Gyldig_til` (a code ending 2025-12-31 says what holds in 2026).
+///   Where `Rapporteres_til_NPR` exists, only a yes makes a row reportable; `NPR_Gyldig_*`
+///   narrow the period.
+/// - JSON download of the terminology service: `<system>*.json` or `.json.gz` (`ICD10.json`),
+///   one array of objects with the same keys (`docs/tables.md`); chapters and blocks skipped,
+///   only `"Ja"` in `Rapporteres_til_NPR` is reportable, `Kjønn` other than M/K/Mann/Kvinne/1/2
+///   refused.
+/// Codes are read without dots (`S72.00` -> `S7200`). A row that is not reportable keeps its
+/// flags (find()) but makes no code known or valid.
 
 #include <climits>
 #include <cstdint>
@@ -41,7 +49,9 @@ struct CodeEntry {
   KodeSystem system = KodeSystem::kOther;
   bool stjernekode = false;   ///< asterisk (manifestation) code, from a `Stjernekode` column
   bool tilleggskode = false;  ///< supplementary code, from a `Tilleggskode` column
+  bool uspesifikk = false;    ///< unspecific code, from an `Uspesifikk_kode` column
   KodeKjonn kjonn = KodeKjonn::kAlle;
+  std::string foreldrekode;  ///< parent node without dots (`Foreldrekode`); empty when none
   /// `to_day` of a period without an end (cumulative tables with an empty `Gyldig_til`).
   static constexpr int32_t kOpenEnd = INT32_MAX;
   /// Validity periods as [from, to] calendar days (days since 1970), each with its text.
@@ -49,7 +59,10 @@ struct CodeEntry {
     int32_t from_day = 0;
     int32_t to_day = 0;
     std::string tekst;
-    /// False when the table's `Rapporteres_til_NPR` says `nei`/`N` (the code is still valid).
+    /// False when the table has a `Rapporteres_til_NPR` column that does not say yes (`Ja`),
+    /// or the NPR period does not meet the code's period: such a period is kept for the flags
+    /// and `nprcheck tables`, but the code is not valid for NPR in it (a category with
+    /// subdivisions such as `A00`).
     bool rapporteres_til_npr = true;
   };
   std::vector<Period> periods;
@@ -63,10 +76,10 @@ class CodeTables {
   CodeTables(CodeTables&&) noexcept;
   CodeTables& operator=(CodeTables&&) noexcept;
 
-  /// Loads every table under `dir`: `<year>/<system>.csv` (Kode;Tekst) and cumulative files
-  /// with Gyldig_fra/Gyldig_til anywhere below it, named `<system>*.csv` (see the layouts
-  /// above). Table errors go to `diagnostics` with file and line, and a file with errors is
-  /// skipped as a whole; fails only if `dir` cannot be read at all.
+  /// Loads every table under `dir`: `<year>/<system>.csv` (Kode;Tekst), cumulative files
+  /// with Gyldig_fra/Gyldig_til named `<system>*.csv`, and JSON downloads `<system>*.json[.gz]`
+  /// anywhere below it (see the layouts above). Table errors go to `diagnostics` with file and
+  /// line, and a file with errors is skipped as a whole; fails only if `dir` cannot be read at all.
   static Result<CodeTables> load(const std::filesystem::path& dir, Diagnostics& diagnostics);
 
   /// The files loaded, for `nprcheck tables` and run.json.
@@ -78,7 +91,9 @@ class CodeTables {
 
   /// The code in `system` (any year), or nullptr. No allocation.
   [[nodiscard]] const CodeEntry* find(KodeSystem system, std::string_view verdi) const;
-  /// The period of `entry` that contains `date`, or nullptr.
+  /// True if the code is in some table of `system` as reportable to NPR, in any period.
+  [[nodiscard]] bool known(KodeSystem system, std::string_view verdi) const;
+  /// The reportable period of `entry` that contains `date`, or nullptr.
   [[nodiscard]] static const CodeEntry::Period* period_on(const CodeEntry& entry, DateTime date);
   /// True if `verdi` exists in `system` and is valid on `date`.
   [[nodiscard]] bool valid_on(KodeSystem system, std::string_view verdi, DateTime date) const;
@@ -93,7 +108,7 @@ class CodeTables {
   /// lo.size() characters are >= lo and its first hi.size() characters <= hi (rule-data lint).
   [[nodiscard]] bool code_in_range_exists(KodeSystem system, std::string_view lo,
                                           std::string_view hi) const;
-  /// The text of the code valid on `date`, else its latest text; empty if unknown.
+  /// The text of the code valid on `date`, else its latest reportable text; empty if unknown.
   [[nodiscard]] std::string_view tekst(KodeSystem system, std::string_view verdi,
                                        DateTime date) const;
   /// Which system a `Q` code belongs to: the procedure system (NCSP, NCMP, NCRP) whose tables

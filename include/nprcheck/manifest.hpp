@@ -29,6 +29,7 @@ struct ManifestTable {
   std::string file;
   std::string sha256;
   uint64_t codes = 0;
+  std::string layout;  ///< `yearly CSV`, `cumulative CSV` or `JSON`
 };
 
 /// One input extract.
@@ -37,7 +38,9 @@ struct ManifestInput {
   uint64_t size = 0;
   std::string sha256;
   uint64_t episodes = 0;
-  bool complete = true;  ///< false when an error stopped the file from being fully checked
+  bool complete = true;           ///< false when an error stopped the file from being fully checked
+  std::string melding_versjon;    ///< Melding/@versjon as read (any version is read), e.g. 58.0.1
+  std::string melding_namespace;  ///< namespace of the Melding element, e.g. .../58_0_1_ord
 };
 
 /// Episodes and findings of one level-2 unit.

@@ -16,7 +16,15 @@
 namespace nprcheck {
 
 /// A code system; `kodeverk` Q is resolved to NCSP, NCMP or NCRP by the code tables.
-enum class KodeSystem : uint8_t { kIcd10, kNcsp, kNcmp, kNcrp, kOther };
+enum class KodeSystem : uint8_t {
+  kIcd10,
+  kNcsp,
+  kNcmp,
+  kNcrp,
+  kSarkode,      ///< kodeverk S: temporary national special codes (særkoder)
+  kPakkeforlop,  ///< kodeverk P: cancer pathway codes (pakkeforløp)
+  kOther
+};
 
 /// `ICD10`, `NCSP`, `NCMP`, `NCRP` or `ANNET` (the names rule files use).
 const char* kode_system_name(KodeSystem s);
@@ -113,6 +121,12 @@ struct Episode {
   std::optional<DateTime> ut;  ///< @utDatoTid
   int omsorgsniva = 0;         ///< 1 døgn, 2 dag, 3 poliklinikk, 8 ...; 0 absent
   int innmate_hast = 0;        ///< 0 absent
+  /// `Kontakt/Helseperson` (NPR-melding 57+): the performing clinician of the contact. The
+  /// responsible one (rolle 1) when there is one, else the first. helsepersonHPR is personal
+  /// data and is not kept.
+  bool helseperson = false;        ///< some Kontakt holds a Helseperson
+  int helseperson_rolle = 0;       ///< @rolle: 1 responsible, 2 co-therapist; 0 absent
+  int helseperson_spesialist = 0;  ///< @spesialist: 1 yes, 2 no, 9 unknown; 0 absent
   std::vector<RefEnhet> ref_enheter;
   std::vector<Tilstand> tilstander;            ///< sorted by tilstNr
   std::vector<Tiltak> tiltak;                  ///< all Tiltak of all Tjeneste, in document order

@@ -71,7 +71,7 @@ class CodeSet {
 
  private:
   /// Index 0: unqualified entries; 1 + KodeSystem: entries qualified by that system.
-  static constexpr size_t kGroups = 6;
+  static constexpr size_t kGroups = 2 + static_cast<size_t>(KodeSystem::kOther);
   struct Pattern {
     std::string lo;  ///< prefix (`KE`), or the lower bound of a range
     std::string hi;  ///< empty for a prefix; the upper bound of a range

@@ -35,12 +35,20 @@ versioned code tables and the rule set, and writes reports to DIR:
 Outputs are written to a staging folder and moved into place when the run is done,
 so an interrupted run leaves the previous reports as they were.
 
+Every NPR-melding version (53 to 58 and later) is read; run.json records each file's
+version. Code tables (--tables DIR): yearly <year>/<system>.csv lists, the cumulative CSV
+list, or this year's JSON download of the terminology service (ICD10.json, NCSP.json, ...,
+plain or .gz) side by side; `nprcheck tables --help` says how to get them. A code whose
+system has no table for its year is unchecked (one warning per system and year), never
+an error.
+
 examples:
   nprcheck check testdata/example --units testdata/example/units.csv --out reports
   nprcheck check nightly/*.xml.gz --units units.csv --format html,sarif --out /srv/npr
   nprcheck check extract.xml --unit 4200 --rule 'BV-*' --out /tmp/bv     (one unit, BV rules)
   nprcheck check extract.xml --episode E-17-000042 --out /tmp/one
   nprcheck check --config nightly.yaml                          (settings from a file)
+  nprcheck check uttrekk-2026.xml --tables /srv/npr/kodeverk --out /tmp/r  (ICD10.json there)
 
 exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (or a
 threshold exceeded); 2 usage, configuration, rule-file or input error (the run could

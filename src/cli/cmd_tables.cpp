@@ -22,18 +22,28 @@ namespace {
 constexpr const char* kHelp =
     R"(usage: nprcheck tables [--tables DIR] [--code CODE]... [--date YYYY-MM-DD]
 
-Loads the code tables (ICD-10, NCSP, NCMP, NCRP) the way `nprcheck check` does and shows
-what was loaded: code system, years covered, number of codes and file. With --code it says
-in which systems and years a code is valid, with its text (exit 1 if a code is in no table).
+Loads the code tables (ICD-10, NCSP, NCMP, NCRP; særkoder SARKODE and pakkeforløp
+PAKKEFORLOP when given) the way `nprcheck check` does and shows what was loaded: per system
+and years covered, the number of codes, the layout, the SHA-256 and the file. With --code it
+says in which systems and years a code is valid, with its text and flags.
 
-Tables are read from every *.csv below DIR, columns found by header name, ';'-separated,
-UTF-8 (with or without BOM) or Windows-1252:
+Tables are read from every *.csv, *.json and *.json.gz below DIR; several layouts may sit
+side by side (e.g. ICD-10 from the JSON download, procedure codes from yearly lists):
   <year>/<system>.csv      yearly list, header Kode;Tekst, valid the whole year
-                           (system: icd10, ncsp, ncmp or ncrp; e.g. 2017/ncsp.csv)
+                           (system: icd10, ncsp, ncmp, ncrp; e.g. 2026/icd10.csv)
   <system>*.csv            the official cumulative list with Gyldig_fra/Gyldig_til
-                           (e.g. icd10_2024.csv); optional Kjønn, Stjernekode,
-                           Tilleggskode, Rapporteres_til_NPR columns
+                           (e.g. icd10_2024.csv); optional Kjønn, Stjernekode, Tilleggskode,
+                           Uspesifikk_kode, Foreldrekode, Rapporteres_til_NPR (only a yes
+                           makes a code reportable), NPR_Gyldig_fra/NPR_Gyldig_til columns
+  <SYSTEM>*.json[.gz]      the terminology service's cumulative JSON download, e.g.
+                           ICD10.json, NCSP.json.gz (every code since 1999 with its periods)
+CSV files: ';'-separated, UTF-8 (with or without BOM) or Windows-1252.
 A year with no table of a system is reported: `check` counts its codes as unchecked.
+
+This year's tables: download the code system as JSON from the national terminology service
+(FinnKode, Helsedirektoratet: "Last ned" / .../api/code-systems/ICD10/download/JSON), save it
+as ICD10.json (or .json.gz) in a folder and pass that folder with --tables; repeat for NCSP,
+NCMP and NCRP when you have them.
 
 Without --tables: $NPRCHECK_TABLES, else the installed share/nprcheck/tables, else the
 source tree's testdata/tables.
@@ -42,9 +52,11 @@ examples:
   nprcheck tables
   nprcheck tables --tables /srv/npr/kodeverk
   nprcheck tables --code JJX00 --code A90
-  nprcheck tables A081 S72.00 --date 2017-03-01
+  nprcheck tables --code A00 --date 2026-03-01   # exit 0 if valid for NPR on the date
 
-exit codes: 0 ok, 1 a code was not found, 2 a table could not be read (see the errors).
+exit codes: 0 ok (with --date: every code is valid on the date), 1 a code was not found (with
+--date: a code is not valid on the date, or its year has no table), 2 a table could not be
+read (see the errors).
 
 )";
 
@@ -67,8 +79,9 @@ std::string day_text(int32_t day) {
   return DateTime{int64_t{day} * 86400}.date_string();
 }
 
-constexpr KodeSystem kSystems[] = {KodeSystem::kIcd10, KodeSystem::kNcsp, KodeSystem::kNcmp,
-                                   KodeSystem::kNcrp};
+constexpr KodeSystem kSystems[] = {KodeSystem::kIcd10,   KodeSystem::kNcsp,
+                                   KodeSystem::kNcmp,    KodeSystem::kNcrp,
+                                   KodeSystem::kSarkode, KodeSystem::kPakkeforlop};
 
 void print_listing(const CodeTables& tables, const std::string& dir) {
   auto files = tables.files();
@@ -85,23 +98,24 @@ void print_listing(const CodeTables& tables, const std::string& dir) {
     return std::make_tuple(order(a.system), a.year_from, a.year_to) <
            std::make_tuple(order(b.system), b.year_from, b.year_to);
   });
-  std::vector<std::array<std::string, 4>> rows;
-  rows.push_back({"SYSTEM", "YEARS", "CODES", "FILE"});
+  std::vector<std::array<std::string, 6>> rows;
+  rows.push_back({"SYSTEM", "YEARS", "CODES", "LAYOUT", "SHA-256", "FILE"});
   for (const auto& f : files) {
     std::string years = std::to_string(f.year_from);
     if (f.year_to != f.year_from) years += "-" + std::to_string(f.year_to);
-    rows.push_back({f.system, years, std::to_string(f.codes), f.file});
+    rows.push_back({f.system, years, std::to_string(f.codes), f.layout, f.sha256, f.file});
   }
-  size_t w[3] = {0, 0, 0};
+  size_t w[5] = {0, 0, 0, 0, 0};
   for (const auto& r : rows) {
-    for (size_t i = 0; i < 3; ++i) w[i] = std::max(w[i], r[i].size());
+    for (size_t i = 0; i < 5; ++i) w[i] = std::max(w[i], r[i].size());
   }
   std::printf("Code tables loaded from %s\n\n", dir.c_str());
   for (const auto& r : rows) {
     // Counts are right-aligned, the rest left-aligned.
-    std::printf("%-*s  %-*s  %*s  %s\n", static_cast<int>(w[0]), r[0].c_str(),
+    std::printf("%-*s  %-*s  %*s  %-*s  %-*s  %s\n", static_cast<int>(w[0]), r[0].c_str(),
                 static_cast<int>(w[1]), r[1].c_str(), static_cast<int>(w[2]), r[2].c_str(),
-                r[3].c_str());
+                static_cast<int>(w[3]), r[3].c_str(), static_cast<int>(w[4]), r[4].c_str(),
+                r[5].c_str());
   }
 
   // Years covered per system, and the gaps inside the span of all loaded years.
@@ -116,7 +130,9 @@ void print_listing(const CodeTables& tables, const std::string& dir) {
   std::vector<std::string> missing;
   for (KodeSystem s : kSystems) {
     auto ys = tables.years(s);
-    std::printf("  %-5s  %s\n", kode_system_name(s), ys.empty() ? "(none)" : year_list(ys).c_str());
+    std::printf("  %-11s  %s\n", kode_system_name(s),
+                ys.empty() ? "(none: its codes are unchecked)" : year_list(ys).c_str());
+    if (ys.empty() && (s == KodeSystem::kSarkode || s == KodeSystem::kPakkeforlop)) continue;
     std::vector<int> gaps;
     for (int y = lo; y <= hi; ++y) {
       if (!tables.has_year(s, y)) gaps.push_back(y);
@@ -138,6 +154,8 @@ std::string flags_text(const CodeEntry& e) {
   if (e.tilleggskode) f.emplace_back("tilleggskode");
   if (e.kjonn == KodeKjonn::kMann) f.emplace_back("kun menn");
   if (e.kjonn == KodeKjonn::kKvinne) f.emplace_back("kun kvinner");
+  if (e.uspesifikk) f.emplace_back("uspesifikk kode");
+  if (!e.foreldrekode.empty()) f.emplace_back("foreldrekode " + e.foreldrekode);
   if (std::any_of(e.periods.begin(), e.periods.end(),
                   [](const auto& p) { return !p.rapporteres_til_npr; })) {
     f.emplace_back("rapporteres ikke til NPR");
@@ -147,7 +165,8 @@ std::string flags_text(const CodeEntry& e) {
   return out;
 }
 
-/// Prints what the tables know about `code`; false if it is in no table.
+/// Prints what the tables know about `code`; false if it is in no table, or, with a date, if it
+/// is not valid for NPR on that date in any system.
 bool print_code(const CodeTables& tables, std::string code, const std::optional<DateTime>& on) {
   code.erase(std::remove(code.begin(), code.end(), '.'), code.end());
   auto found_any = [&](const std::string& c) {
@@ -162,6 +181,7 @@ bool print_code(const CodeTables& tables, std::string code, const std::optional<
     if (found_any(upper)) code = upper;
   }
   bool found = false;
+  bool valid = false;
   for (KodeSystem s : kSystems) {
     const CodeEntry* e = tables.find(s, code);
     if (e == nullptr) continue;
@@ -170,12 +190,14 @@ bool print_code(const CodeTables& tables, std::string code, const std::optional<
     std::printf("%s  %s  valid in %s\n", code.c_str(), kode_system_name(s),
                 years.empty() ? "no loaded year" : year_list(years).c_str());
     for (const auto& p : e->periods) {
-      std::printf("    %s .. %-10s  %s\n", day_text(p.from_day).c_str(), day_text(p.to_day).c_str(),
-                  p.tekst.c_str());
+      std::printf("    %s .. %-10s  %s%s\n", day_text(p.from_day).c_str(),
+                  day_text(p.to_day).c_str(), p.tekst.c_str(),
+                  p.rapporteres_til_npr ? "" : "  [rapporteres ikke til NPR]");
     }
     std::string flags = flags_text(*e);
     if (!flags.empty()) std::printf("    (%s)\n", flags.c_str());
     if (on) {
+      valid = valid || tables.valid_on(s, code, *on);
       const char* verdict = tables.valid_on(s, code, *on)     ? "valid"
                             : !tables.has_year(s, on->year()) ? "unchecked: no table for that year"
                                                               : "NOT valid";
@@ -191,7 +213,7 @@ bool print_code(const CodeTables& tables, std::string code, const std::optional<
       }
     }
   }
-  return found;
+  return on ? valid : found;
 }
 
 }  // namespace

@@ -13,6 +13,10 @@ const char* kode_system_name(KodeSystem s) {
       return "NCMP";
     case KodeSystem::kNcrp:
       return "NCRP";
+    case KodeSystem::kSarkode:
+      return "SARKODE";
+    case KodeSystem::kPakkeforlop:
+      return "PAKKEFORLOP";
     case KodeSystem::kOther:
       return "ANNET";
   }

@@ -86,6 +86,10 @@ bool code_is_table_checked(const Kode& k) {
     case 'm':
     case 'R':
     case 'r':
+    case 'S':
+    case 's':
+    case 'P':
+    case 'p':
       return true;
     default:
       return false;
@@ -94,14 +98,23 @@ bool code_is_table_checked(const Kode& k) {
 
 /// Records codes whose system has no table for their year (reported once per system and year).
 void note_missing_tables(const Episode& e, const CodeTables& tables, BatchResult& r) {
+  auto no_procedure_table = [&](int year) {
+    return !tables.has_year(KodeSystem::kNcsp, year) && !tables.has_year(KodeSystem::kNcmp, year) &&
+           !tables.has_year(KodeSystem::kNcrp, year);
+  };
   auto visit = [&](const Kode& k) {
     if (!code_is_table_checked(k)) return;
     int year = k.dato.year();
-    if (k.system == KodeSystem::kOther) {
-      // A Q code no table resolved: unchecked only if no procedure table covers the year.
-      if (!tables.has_year(KodeSystem::kNcsp, year) && !tables.has_year(KodeSystem::kNcmp, year) &&
-          !tables.has_year(KodeSystem::kNcrp, year)) {
+    const bool procedure = k.system == KodeSystem::kNcsp || k.system == KodeSystem::kNcmp ||
+                           k.system == KodeSystem::kNcrp;
+    if (k.system == KodeSystem::kOther || (procedure && !tables.has_year(k.system, year))) {
+      // A procedure code (or a Q code no table resolved) in a year without its table. When no
+      // procedure table covers the year at all (2018 on), one line says so for all three.
+      if (no_procedure_table(year)) {
         r.missing.insert({"NCSP/NCMP/NCRP", year});
+        ++r.unchecked_codes;
+      } else if (procedure) {
+        r.missing.insert({kode_system_name(k.system), year});
         ++r.unchecked_codes;
       }
       return;
@@ -383,6 +396,10 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       inflight.pop_front();
     }
     input.episodes = (*reader)->episodes_read();
+    if (auto melding = (*reader)->melding()) {
+      input.melding_versjon = melding->versjon;
+      input.melding_namespace = melding->namespace_uri;
+    }
     input.complete = (*reader)->complete() && !stop_requested();
     if (!input.complete) outcome.incomplete_inputs.push_back(path);
     if (auto digest = hash.get()) input.sha256 = *digest;

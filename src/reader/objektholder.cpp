@@ -222,6 +222,21 @@ class Converter {
     return t;
   }
 
+  /// `Kontakt/Helseperson` (57+): whether there is one, its rolle and spesialist. The
+  /// responsible one (rolle 1) wins over the others; helsepersonHPR is never read.
+  void read_helseperson(const pugi::xml_node& kontakt, Episode& e) {
+    for (auto hp : kontakt.children()) {
+      if (!is_element(hp, "Helseperson")) continue;
+      const int rolle = optional_number(hp, "rolle", 0);
+      const int spesialist = optional_number(hp, "spesialist", 0);
+      if (!e.helseperson || (e.helseperson_rolle != 1 && rolle == 1)) {
+        e.helseperson_rolle = rolle;
+        e.helseperson_spesialist = spesialist;
+      }
+      e.helseperson = true;
+    }
+  }
+
   Episode read_episode(const pugi::xml_node& n, const std::shared_ptr<const Pasient>& pasient) {
     Episode e;
     e.location = {file_id_, line(n)};
@@ -236,7 +251,9 @@ class Converter {
     e.omsorgsniva = optional_number(n, "omsorgsniva", 0);
     e.innmate_hast = optional_number(n, "innmateHast", 0);
     for (auto child : n.children()) {
-      if (is_element(child, "RefEnhet")) {
+      if (is_element(child, "Kontakt")) {
+        read_helseperson(child, e);
+      } else if (is_element(child, "RefEnhet")) {
         RefEnhet r;
         r.line = line(child);
         if (auto v = required(child, "enhetID")) r.enhet_id = *v;

@@ -16,7 +16,7 @@ using ojson = nlohmann::ordered_json;
 
 bool parse_kode_system(std::string_view name, KodeSystem& out) {
   for (KodeSystem s : {KodeSystem::kIcd10, KodeSystem::kNcsp, KodeSystem::kNcmp, KodeSystem::kNcrp,
-                       KodeSystem::kOther}) {
+                       KodeSystem::kSarkode, KodeSystem::kPakkeforlop, KodeSystem::kOther}) {
     if (name == kode_system_name(s)) {
       out = s;
       return true;

@@ -72,6 +72,7 @@ std::string run_manifest_to_json(const RunManifest& m) {
     tj["file"] = t.file;
     tj["sha256"] = t.sha256;
     tj["codes"] = t.codes;
+    tj["layout"] = t.layout;
     tlist.push_back(std::move(tj));
   }
   tables["files"] = std::move(tlist);
@@ -86,6 +87,8 @@ std::string run_manifest_to_json(const RunManifest& m) {
     ij["sha256"] = in.sha256;
     ij["episodes"] = in.episodes;
     ij["complete"] = in.complete;
+    ij["melding_versjon"] = in.melding_versjon;
+    ij["melding_namespace"] = in.melding_namespace;
     inputs.push_back(std::move(ij));
   }
   j["inputs"] = std::move(inputs);
@@ -150,6 +153,7 @@ Result<RunManifest> run_manifest_from_json(std::string_view text) {
         read_key(tj, "file", t.file);
         read_key(tj, "sha256", t.sha256);
         read_key(tj, "codes", t.codes);
+        read_key(tj, "layout", t.layout);
         m.tables.push_back(std::move(t));
       }
       read_key(*ts, "missing", m.missing_tables);
@@ -158,6 +162,8 @@ Result<RunManifest> run_manifest_from_json(std::string_view text) {
     for (const auto& ij : j.value("inputs", nlohmann::json::array())) {
       ManifestInput in;
       read_key(ij, "path", in.path);
+      read_key(ij, "melding_versjon", in.melding_versjon);
+      read_key(ij, "melding_namespace", in.melding_namespace);
       read_key(ij, "size", in.size);
       read_key(ij, "sha256", in.sha256);
       read_key(ij, "episodes", in.episodes);

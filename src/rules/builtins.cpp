@@ -131,8 +131,7 @@ Value fn_checked(Frame& f, const Node&, const Value* a) {
 Value fn_known(Frame& f, const Node&, const Value* a) {
   const CodeTables* t = f.tables();
   const Kode& k = kode_of(a[0]);
-  return make_bool(t != nullptr && k.system != KodeSystem::kOther &&
-                   t->find(k.system, k.verdi) != nullptr);
+  return make_bool(t != nullptr && k.system != KodeSystem::kOther && t->known(k.system, k.verdi));
 }
 
 DateTime date_arg(const Node& n, const Value* a, const Kode& k) {
@@ -214,9 +213,44 @@ Value fn_stjernekode(Frame& f, const Node&, const Value* a) {
   return make_bool(e != nullptr && e->stjernekode);
 }
 
+// ---- Code-table flags on the code's date (issue 11: the JSON download's columns) ----
+
+/// The code's entry when a table of its system lists it (reportable or not) on kode.dato.
+const CodeEntry* entry_on_date(Frame& f, const Kode& k) {
+  const CodeEntry* e = entry_of(f, k);
+  if (e == nullptr) return nullptr;
+  const int32_t day = k.dato.day();
+  for (const auto& p : e->periods) {
+    if (p.from_day <= day && day <= p.to_day) return e;
+  }
+  return nullptr;
+}
+
 Value fn_tilleggskode(Frame& f, const Node&, const Value* a) {
-  const CodeEntry* e = entry_of(f, kode_of(a[0]));
+  const CodeEntry* e = entry_on_date(f, kode_of(a[0]));
   return make_bool(e != nullptr && e->tilleggskode);
+}
+
+Value fn_uspesifikk(Frame& f, const Node&, const Value* a) {
+  const CodeEntry* e = entry_on_date(f, kode_of(a[0]));
+  return make_bool(e != nullptr && e->uspesifikk);
+}
+
+Value fn_rapporteres(Frame& f, const Node&, const Value* a) {
+  const Kode& k = kode_of(a[0]);
+  const CodeEntry* e = entry_of(f, k);
+  return make_bool(e != nullptr && CodeTables::period_on(*e, k.dato) != nullptr);
+}
+
+Value fn_kjonn_kode(Frame& f, const Node&, const Value* a) {
+  const CodeEntry* e = entry_on_date(f, kode_of(a[0]));
+  if (e == nullptr) return make_int(0);
+  return make_int(e->kjonn == KodeKjonn::kMann ? 1 : e->kjonn == KodeKjonn::kKvinne ? 2 : 0);
+}
+
+Value fn_foreldrekode(Frame& f, const Node&, const Value* a) {
+  const CodeEntry* e = entry_on_date(f, kode_of(a[0]));
+  return make_string(e == nullptr ? std::string_view() : std::string_view(e->foreldrekode));
 }
 
 Value fn_code_valid(Frame& f, const Node&, const Value* a) {
@@ -313,11 +347,13 @@ const BuiltinDef kBuiltins[] = {
    3, 3, {A::kList, A::kVarName, A::kPredicate}, Ret::kSameAsArg0, kNoT, false, true,
    fn_comprehension<Comp::kFilter>},
   {"checked", "checked(kode) -> bool",
-   "the code can be checked: its system is ICD10, NCSP, NCMP or NCRP (or its kodeverk is Q) and "
+   "the code can be checked: its system is ICD10, NCSP, NCMP, NCRP, SARKODE or PAKKEFORLOP (or "
+   "its kodeverk is Q) and "
    "a table of that system covers year(kode.dato) (an unresolved Q code: any procedure system)",
    1, 1, {A::kKode}, Ret::kFixed, kBoolT, false, false, fn_checked},
   {"known", "known(kode) -> bool",
-   "the code is in some loaded table of its system, any year (unresolved Q code: false)",
+   "the code is in some loaded table of its system as reportable, any year (unresolved Q code: "
+   "false; a category with subdivisions such as A00: false)",
    1, 1, {A::kKode}, Ret::kFixed, kBoolT, false, false, fn_known},
   {"valid", "valid(kode[, date]) -> bool",
    "the code is in a table of its system that is valid on the date (default kode.dato)",
@@ -346,9 +382,24 @@ const BuiltinDef kBuiltins[] = {
   {"stjernekode", "stjernekode(kode) -> bool",
    "a table's Stjernekode column marks the code as an asterisk (manifestation) code",
    1, 1, {A::kKode}, Ret::kFixed, kBoolT, false, false, fn_stjernekode},
+  // Code-table flags on kode.dato (issue 11); false / 0 / '' when no table lists the code then.
   {"tilleggskode", "tilleggskode(kode) -> bool",
-   "a table's Tilleggskode column marks the code as a supplementary code",
+   "the table valid on kode.dato marks the code as a supplementary code (Tilleggskode)",
    1, 1, {A::kKode}, Ret::kFixed, kBoolT, false, false, fn_tilleggskode},
+  {"uspesifikk", "uspesifikk(kode) -> bool",
+   "the table valid on kode.dato marks the code as unspecific (Uspesifikk_kode = Ja, e.g. J189)",
+   1, 1, {A::kKode}, Ret::kFixed, kBoolT, false, false, fn_uspesifikk},
+  {"rapporteres", "rapporteres(kode) -> bool",
+   "the code may be reported to NPR on kode.dato (Rapporteres_til_NPR = Ja and the date in "
+   "Gyldig_* and NPR_Gyldig_*); false for a category with subdivisions such as A00",
+   1, 1, {A::kKode}, Ret::kFixed, kBoolT, false, false, fn_rapporteres},
+  {"kjonn_kode", "kjonn_kode(kode) -> int",
+   "the Kjønn restriction of the table valid on kode.dato: 1 male only, 2 female only, 0 none",
+   1, 1, {A::kKode}, Ret::kFixed, kIntT, false, false, fn_kjonn_kode},
+  {"foreldrekode", "foreldrekode(kode) -> string",
+   "the parent node (Foreldrekode, without dots: A000 -> 'A00', A00 -> 'A00-A09') in the table "
+   "valid on kode.dato; '' when none",
+   1, 1, {A::kKode}, Ret::kFixed, kStringT, false, false, fn_foreldrekode},
   {"code_valid", "code_valid(system, verdi, date) -> bool",
    "the code value exists in a table of that system ('ICD10', 'NCSP', 'NCMP', 'NCRP') and is "
    "valid on the date",

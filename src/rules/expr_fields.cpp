@@ -124,6 +124,17 @@ const FieldDef kFields[] = {
      [](const Value& o, Frame&) { return make_int(E(o).omsorgsniva); }},
     {Kind::kEpisode, "innmateHast", kIntT, false, "@innmateHast; 0 when absent",
      [](const Value& o, Frame&) { return make_int(E(o).innmate_hast); }},
+    // Kontakt/Helseperson (NPR-melding 57+, issue 11); helsepersonHPR is not a field.
+    {Kind::kEpisode, "helseperson", kBoolT, false,
+     "a Kontakt holds a Helseperson (the performing clinician, NPR-melding 57+)",
+     [](const Value& o, Frame&) { return make_bool(E(o).helseperson); }},
+    {Kind::kEpisode, "helseperson_rolle", kIntT, false,
+     "@rolle of the Helseperson (the responsible one, rolle 1, if any, else the first): "
+     "1 responsible, 2 co-therapist; 0 when none or absent",
+     [](const Value& o, Frame&) { return make_int(E(o).helseperson_rolle); }},
+    {Kind::kEpisode, "helseperson_spesialist", kIntT, false,
+     "@spesialist of that Helseperson: 1 yes, 2 no, 9 unknown; 0 when none or absent",
+     [](const Value& o, Frame&) { return make_int(E(o).helseperson_spesialist); }},
     {Kind::kEpisode, "avdeling", kStringT, false,
      "reshID of the avdeling (RefEnhet typeEnhet 7); '' when none",
      [](const Value& o, Frame&) { return make_string(E(o).avdeling); }},

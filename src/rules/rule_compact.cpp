@@ -7,9 +7,20 @@ namespace nprcheck::rules_detail {
 
 namespace {
 
-const std::vector<std::string> kEpisodeKeys = {
-    "id",        "inn",      "ut",        "omsorgsniva", "innmateHast", "kjonn",
-    "fodselsar", "avdeling", "radiologi", "ref_enheter", "tilstander",  "tiltak"};
+const std::vector<std::string> kEpisodeKeys = {"id",
+                                               "inn",
+                                               "ut",
+                                               "omsorgsniva",
+                                               "innmateHast",
+                                               "kjonn",
+                                               "fodselsar",
+                                               "avdeling",
+                                               "radiologi",
+                                               "ref_enheter",
+                                               "tilstander",
+                                               "tiltak",
+                                               "helseperson_rolle",
+                                               "helseperson_spesialist"};
 const std::vector<std::string> kTilstandKeys = {"nr", "koder"};
 const std::vector<std::string> kKodeKeys = {"verdi", "kodeverk"};
 const std::vector<std::string> kTiltakKeys = {"type", "dato", "slutt", "tjeneste_dato",
@@ -175,6 +186,15 @@ std::shared_ptr<const Episode> build_compact_episode(const SourceFile& file, con
   if (auto v = node["ut"]) e->ut = b.date(v, "ut");
   if (auto v = node["omsorgsniva"]) e->omsorgsniva = b.integer(v, "omsorgsniva");
   if (auto v = node["innmateHast"]) e->innmate_hast = b.integer(v, "innmateHast");
+  // Kontakt/Helseperson (57+): either key makes the episode have one.
+  if (auto v = node["helseperson_rolle"]) {
+    e->helseperson = true;
+    e->helseperson_rolle = b.integer(v, "helseperson_rolle");
+  }
+  if (auto v = node["helseperson_spesialist"]) {
+    e->helseperson = true;
+    e->helseperson_spesialist = b.integer(v, "helseperson_spesialist");
+  }
 
   auto pasient = std::make_shared<Pasient>();
   pasient->pasient_nr = "P1";

@@ -20,6 +20,12 @@ KodeSystem kode_system_from_kodeverk(std::string_view kodeverk) {
     case 'R':
     case 'r':
       return KodeSystem::kNcrp;
+    case 'S':
+    case 's':
+      return KodeSystem::kSarkode;
+    case 'P':
+    case 'p':
+      return KodeSystem::kPakkeforlop;
     default:
       return KodeSystem::kOther;
   }
@@ -35,6 +41,10 @@ bool parse_kode_system(std::string_view name, KodeSystem& out) {
     out = KodeSystem::kNcmp;
   } else if (n == "ncrp") {
     out = KodeSystem::kNcrp;
+  } else if (n == "sarkode" || n == "særkode") {
+    out = KodeSystem::kSarkode;
+  } else if (n == "pakkeforlop" || n == "pakkeforløp") {
+    out = KodeSystem::kPakkeforlop;
   } else if (n == "annet") {
     out = KodeSystem::kOther;
   } else {

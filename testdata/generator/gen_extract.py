@@ -4,7 +4,9 @@
     python3 testdata/generator/gen_extract.py --seed 42 --episodes 400 --files 5 --gzip-one \
         --out testdata/example --expected testdata/example/expected-findings.tsv
 
-Writes NPR-melding XML (real codes from testdata/tables/<year>/<system>.csv, years 2015-2017)
+Writes NPR-melding XML (real codes from testdata/tables/<year>/<system>.csv, years 2015-2017 by
+default; --period 2026-01-01:2026-03-31 --melding 58 for a current-year file in the NPR-melding
+58 style, whose procedure codes have no table and stay unchecked)
 for a fictional health trust with nine avdelinger under four level-2 units, one of them
 radiology; the units catalogue (units.csv); and, with --expected, the findings rule set v1
 must give on the files, one line per finding (file, episode, rule, codes), computed by the
@@ -34,8 +36,12 @@ import npr_oracle as O  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 
-NS_NPR = "http://www.npr.no/xmlstds/53_1_1_ord"
-NPR_VERSJON = "53.1.1"
+# Message versions: namespace and Melding/@versjon (--melding). 58 adds Helseperson under Kontakt.
+MELDING_VERSIONS = {
+    "53": ("http://www.npr.no/xmlstds/53_1_1_ord", "53.1.1"),
+    "58": ("http://www.npr.no/xmlstds/58_0_1_ord", "58.0.1"),
+}
+NS_NPR, NPR_VERSJON = MELDING_VERSIONS["53"]
 NS_MSGHEAD = "http://www.kith.no/xmlstds/msghead/2006-05-24"
 PERIOD_START = dt.date(2015, 1, 1)
 PERIOD_END = dt.date(2017, 12, 31)
@@ -470,6 +476,28 @@ VARIANTS = [
        recipe=[]),
     _v("ren: radiologi, NCSP under typeTiltak 2", [], [2017], RAD, niva=2, recipe=[(2, [["GAA10"]])]),
     _v("ren: døgn uten utdato", [], [2017], ["orto"], _both(), niva=1, open_episode=True, recipe="proc"),
+    # 2026 (NPR-melding 58, ICD-10 2026; no procedure tables: procedure codes unchecked). Only
+    # used by a run whose --period covers 2026, so the 2015-2017 example is unchanged.
+    # XYZ lies between V01 and Y98 as text: HT-002 fires too (rules-v2.md compares text).
+    _v("2026: KODE-001 XYZ99 hovedtilstand", ["HT-002", "KODE-001"], [2026], NONRAD, dx=[["XYZ99"]],
+       recipe=[]),
+    _v("2026: KODE-002 K580 (utgått etter 2017)", ["KODE-002"], [2026], ["gastro"], dx=[["K580"]],
+       recipe=[]),
+    _v("2026: KODE-002 B59 (utgått etter 2017) bitilstand", ["KODE-002"], [2026], ["lunge"],
+       dx=["main", ["B59"]], recipe=[]),
+    _v("2026: KODE-003 J18", ["KODE-003"], [2026], ["lunge"], dx=[["J18"]], recipe=[]),
+    _v("2026: KODE-003 S720", ["KODE-003"], [2026], ["orto"], dx=[["S720"]], recipe=[]),
+    _v("2026: KODE-004 C61 kvinne", ["KODE-004"], [2026], ["uro"], dx=[["C61"]], sex=2, recipe=[]),
+    _v("2026: KODE-006 M368 før E702", ["KODE-006"], [2026], ["orto", "gastro"],
+       dx=[["M368", "E702"]], recipe=[]),
+    _v("2026: KODE-007 samme kode i to tilstander", ["KODE-007"], [2026], ["gastro"],
+       dx=[["K703"], ["E119"], ["K703"]], recipe=[]),
+    _v("2026: EPI-001 ingen Tilstand", ["EPI-001"], [2026], NONRAD, _no_tilstand, niva=3),
+    _v("2026: EPI-002 ut dagen før inn", ["EPI-002"], [2026], NONRAD, _ut_before(1), niva=1, recipe=[]),
+    _v("2026: EPI-003 mangler fagenhet", ["EPI-003"], [2026], NONRAD, _drop_ref(2), recipe=[]),
+    _v("2026: EPI-006 130 år", ["EPI-006"], [2026], NONRAD, _fodselsar(-130)),
+    _v("2026 ren: ukjent prosedyrekode uten prosedyretabell er ukontrollert", [], [2026],
+       ["gastro", "orto"], recipe=[(1, [["XYZ99"]])]),
 ]
 
 # Rule set v2 (rules-v2.md). Clean episodes stay clean under v2 deliberately: make_clean() and
@@ -511,6 +539,27 @@ V2_VARIANTS = [
     _v("ren: O-kode uten fødselsår (alder ukjent)", [], [2016, 2017], ["fode"], _no_fodselsar,
        dx=[["O700"]], recipe=[]),
     _v("ren: prosedyre uten tilstNr", [], [2016], ["gastro"], _no_tilst_nr, recipe="proc"),
+    # 2026: HT-001 is in force (from 2021-09-01), and the v2 rules that need no procedure table.
+    _v("2026: HT-001 Z031 som hovedtilstand", ["HT-001"], [2026], ["hjerte"], dx=[["Z031"]],
+       recipe=[]),
+    _v("2026: HT-001 Z034 som hovedtilstand med bitilstand", ["HT-001"], [2026], ["hjerte"],
+       dx=[["Z034"], ["I10"]], recipe=[]),
+    _v("2026 ren: Z038 som bitilstand (HT-001 gjelder bare hovedtilstanden)", [], [2026],
+       ["hjerte"], dx=[["R074"], ["Z038"]], recipe=[]),
+    _v("2026: HT-002 V0n0a som hovedtilstand", ["HT-002"], [2026], ["orto"],
+       dx=[["V0n0a"], ["S7200"]], recipe=[]),
+    _v("2026: HT-003 J9601 med lungekreft (C341)", ["HT-003"], [2026], ["lunge"], niva=1,
+       dx=[["J9601"], ["C341"]], recipe=[]),
+    _v("2026: HT-005 R074 med ustabil angina (I200)", ["HT-005"], [2026], ["hjerte"],
+       dx=[["R074"], ["I200"]], recipe=[]),
+    _v("2026: KODE-008 G01 først i en bitilstand", ["KODE-008"], [2026], ["lunge"],
+       dx=[["J189"], ["G01", "A390"]], recipe=[]),
+    _v("2026: KODE-009 fødsel hos 58-åring", ["KODE-009"], [2026], ["fode"], _fodselsar(-58),
+       dx=[["O700"]], recipe=[]),
+    _v("2026: KODE-010 Z380 hos voksen", ["KODE-010"], [2026], ["gastro"],
+       dx=[["K703"], ["Z380"]], recipe=[]),
+    _v("2026: EPI-007 prosedyre viser til tilstand 5", ["EPI-007"], [2026], NONRAD,
+       _tilst_nr(5), recipe="proc"),
 ]
 VARIANTS = VARIANTS + V2_VARIANTS
 
@@ -564,6 +613,11 @@ class Generator:
             self.pool[key] = dict(dx=dx, comorb=comorb, pairs=pairs, recipes=recipes)
 
     def _resolve_code(self, spec, year):
+        if not any(self.t.loaded(s, year) for s in O.PROC_SYSTEMS):
+            # No procedure table for the year (2018 on): the code is written unchecked; of
+            # year-to-year alternatives the latest (UJD02|JUD02 -> JUD02).
+            kv, _, code = spec.split("|")[-1].rpartition(":")
+            return kv or "Q", code
         for alt in spec.split("|"):
             kv, _, code = alt.rpartition(":")
             kv = kv or "Q"
@@ -754,8 +808,10 @@ def _dt(x, date_only=False):
 class FileWriter:
     """One NPR-melding file, written as episodes come (plain or gzip, bare / MsgHead / prefix)."""
 
-    def __init__(self, path, index, fra, til, style, kodeverk_attr, gz):
+    def __init__(self, path, index, fra, til, style, kodeverk_attr, gz, melding="53"):
         self.path, self.style, self.kv = path, style, kodeverk_attr
+        self.melding = melding
+        ns_npr, versjon = MELDING_VERSIONS[melding]
         raw = open(path, "wb")
         if gz:
             # mtime=0 and no file name in the header: byte-identical output for a seed.
@@ -790,11 +846,11 @@ class FileWriter:
             ind = "        "
         self.ind = ind
         p = self.p
-        ns = ('xmlns:npr="%s"' if style == "prefix" else 'xmlns="%s"') % NS_NPR
+        ns = ('xmlns:npr="%s"' if style == "prefix" else 'xmlns="%s"') % ns_npr
         w('%s<%sMelding %s versjon="%s" meldingstype="NPR_ORD" fraDatoPeriode="%s" '
           'tilDatoPeriode="%s" uttakDato="%s" leverandor="DIPS ASA" navnEPJ="DIPS" '
           'versjonEPJ="7.1.3" lopenr="%d">\n'
-          % (ind, p, ns, NPR_VERSJON, fra.isoformat(), til.isoformat(), uttak.isoformat(), index + 1))
+          % (ind, p, ns, versjon, fra.isoformat(), til.isoformat(), uttak.isoformat(), index + 1))
         w('%s  <%sKontaktperson kontPerson="Kodekontroll Helse Bergen" '
           'meldEpost1="kodekontroll@helse-bergen.example" typeKontaktperson="1"/>\n' % (ind, p))
         w('%s  <%sInstitusjon institusjonID="%s">\n' % (ind, p, INSTITUSJON_ID))
@@ -826,7 +882,16 @@ class FileWriter:
                 # Not read by the checker: readers must ignore elements they do not know.
                 a('%s<%sHenvisningsperiode mottattDato="%s" henvType="1"/>\n'
                   % (i2, p, (e.inn - dt.timedelta(days=30)).strftime("%Y-%m-%d")))
-            a('%s<%sKontakt kontaktType="%d" stedAktivitet="1"/>\n' % (i2, p, 1 if e.omsorgsniva == 1 else 2))
+            kontakt = '%s<%sKontakt kontaktType="%d" stedAktivitet="1"' % (i2, p, 1 if e.omsorgsniva == 1 else 2)
+            if self.melding == "58":
+                # 57+: the performing clinician. The HPR number is fictional (made from the
+                # episode number), and personal data in a real extract.
+                a(kontakt + '>\n')
+                a('%s  <%sHelseperson polUtforende="1" helsepersonHPR="%d" spesialist="%d" rolle="1"/>\n'
+                  % (i2, p, 90000000 + int(e.id[1:]), 1 if e.omsorgsniva == 1 else 2))
+                a('%s</%sKontakt>\n' % (i2, p))
+            else:
+                a(kontakt + '/>\n')
             for eid, ty in e.refs:
                 a('%s<%sRefEnhet enhetID="%s" typeEnhet="%d"/>\n' % (i2, p, eid, ty))
             for ts in e.tilstander:
@@ -932,7 +997,20 @@ def main(argv=None):
     ap.add_argument("--no-verify", action="store_true",
                     help="skip the reference check of every episode (faster; no --expected)")
     ap.add_argument("--list-variants", action="store_true", help="print the planted variants and exit")
+    ap.add_argument("--period", default="2015-01-01:2017-12-31",
+                    help="FROM:TO, the days the files cover (default 2015-01-01:2017-12-31)")
+    ap.add_argument("--melding", choices=sorted(MELDING_VERSIONS), default="53",
+                    help="NPR-melding style: 53 (53.1.1) or 58 (58.0.1, Helseperson under Kontakt)")
+    ap.add_argument("--first-file", type=int, default=1, help="number of the first file (npr-NN-...)")
+    ap.add_argument("--append", action="store_true",
+                    help="keep the npr-* files in OUT and append to --expected and --planted (an "
+                         "extra file of another period beside the example)")
     a = ap.parse_args(argv)
+    global PERIOD_START, PERIOD_END
+    try:
+        PERIOD_START, PERIOD_END = (dt.date.fromisoformat(x) for x in a.period.split(":"))
+    except ValueError:
+        ap.error("--period must be YYYY-MM-DD:YYYY-MM-DD")
 
     if a.list_variants:
         for v in VARIANTS:
@@ -956,7 +1034,7 @@ def main(argv=None):
     g = Generator(a.seed, tables, rule_data, checker)
     rng = g.rng
 
-    for name in os.listdir(a.out):
+    for name in ([] if a.append else os.listdir(a.out)):
         if name.startswith("npr-") and (name.endswith(".xml") or name.endswith(".xml.gz")):
             os.remove(os.path.join(a.out, name))
 
@@ -974,6 +1052,8 @@ def main(argv=None):
     plan = [[] for _ in range(a.files)]
     if a.error_rate is None:
         for v in VARIANTS:
+            if not any(PERIOD_START.year <= y <= PERIOD_END.year for y in v["years"]):
+                continue  # a variant of other years (the 2026 ones in the 2015-2017 example)
             cands = [i for i in range(a.files) if eligible(v, i)]
             if not cands:
                 raise SystemExit("no file covers the years of variant %r" % v["name"])
@@ -999,7 +1079,11 @@ def main(argv=None):
 
     exp = None
     if a.expected:
-        exp = open(a.expected, "w", encoding="utf-8", newline="\n")
+        exp = open(a.expected, "a" if a.append else "w", encoding="utf-8", newline="\n")
+    if exp and a.append:
+        exp.write("# + testdata/generator/gen_extract.py %s\n"
+                  % " ".join(argv if argv is not None else sys.argv[1:]))
+    elif exp:
         exp.write("# Expected findings of rule sets v1 and v2 on the extract in this folder. Generated by\n")
         exp.write("# testdata/generator/gen_extract.py %s\n" % " ".join(argv if argv is not None else sys.argv[1:]))
         exp.write("# Do not edit: regenerate. One line per finding; columns separated by one TAB;\n")
@@ -1009,13 +1093,15 @@ def main(argv=None):
 
     planted_out = None
     if a.planted:
-        planted_out = open(a.planted, "w", encoding="utf-8", newline="\n")
+        planted_out = open(a.planted, "a" if a.append else "w", encoding="utf-8", newline="\n")
+    if planted_out and not a.append:
         planted_out.write("# The planted episodes of the extract in this folder and what each was built to\n")
         planted_out.write("# trigger (rules: the expected findings' rule ids; '-' = a clean edge case).\n")
         planted_out.write("# Generated by gen_extract.py with the same arguments as expected-findings.tsv.\n")
         planted_out.write("file\tepisode\trules\tvariant\n")
 
-    counters = dict(episode=0, patient=0)
+    # An extra file (--first-file N) numbers its episodes and patients after the example's.
+    counters = dict(episode=10000 * (a.first_file - 1), patient=10000 * (a.first_file - 1))
     stats = {"episodes": 0, "clean": 0, "planted": 0, "findings": {}, "variants": {}}
     last_key = None
 
@@ -1072,8 +1158,10 @@ def main(argv=None):
             style = {1: "msghead", 2: "prefix"}.get(fi, "bare")
         gz = a.gzip_one and fi == a.files - 1
         kv_attr = "Kodeverk" if (not a.plain and fi == 3) else "kodeverk"
-        name = "npr-%02d-%s_%s.xml%s" % (fi + 1, fra.isoformat(), til.isoformat(), ".gz" if gz else "")
-        fw = FileWriter(os.path.join(a.out, name), fi, fra, til, style, kv_attr, gz)
+        name = "npr-%02d-%s_%s.xml%s" % (fi + a.first_file, fra.isoformat(), til.isoformat(),
+                                         ".gz" if gz else "")
+        fw = FileWriter(os.path.join(a.out, name), fi + a.first_file - 1, fra, til, style, kv_attr, gz,
+                        a.melding)
 
         n = sizes[fi]
         if a.error_rate is None:

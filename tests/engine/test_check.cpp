@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -89,6 +90,18 @@ TEST_CASE("the example extract gives exactly the planted findings") {
   CHECK(r.err.find("ICD10 table for 2016") != std::string::npos);
   auto run = nlohmann::json::parse(slurp(out / "run.json"));
   CHECK(run.dump().find("ICD10 2016") != std::string::npos);
+  // The 2026 file (NPR-melding 58): diagnoses checked against ICD-10 2026, its procedure codes
+  // unchecked, said once; each input's message version recorded.
+  CHECK(r.err.find("no NCSP/NCMP/NCRP table for 2026") != std::string::npos);
+  CHECK(r.err.find("no NCSP table for 2026") == std::string::npos);
+  CHECK(r.err.find("no ICD10 table for 2026") == std::string::npos);
+  std::map<std::string, std::string> versions;
+  for (const auto& in : run["inputs"]) {
+    versions[fs::path(in["path"].get<std::string>()).filename().string()] =
+        in["melding_versjon"].get<std::string>();
+  }
+  CHECK(versions["npr-01-2015-01-01_2015-08-07.xml"] == "53.1.1");
+  CHECK(versions["npr-06-2026-01-01_2026-03-31.xml"] == "58.0.1");
 }
 
 TEST_CASE("two runs over the same inputs give byte-identical findings.ndjson") {

@@ -69,7 +69,8 @@ TEST_CASE("junit.xml: one testsuite per unit, one testcase per rule, failures li
 
 TEST_CASE("run.json records the manifest and reads back", "[report][summary]") {
   auto fx = report_test::make_fixture();
-  fx.manifest.inputs.push_back({"testdata/example/uttrekk-2017.xml", 12345, "ab12", 120, true});
+  fx.manifest.inputs.push_back(
+      {"testdata/example/uttrekk-2017.xml", 12345, "ab12", 120, true, "58.0.1", ""});
   fx.manifest.filters = "rule=BV-*";
   std::string text = run_manifest_to_json(fx.manifest);
   json j = json::parse(text);

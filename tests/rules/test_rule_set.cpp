@@ -314,3 +314,15 @@ TEST_CASE("select by glob, manifest and hash", "[rules][select]") {
   CHECK(load_ok(tmp.string()).hash() != hash);
   fs::remove_all(tmp);
 }
+
+TEST_CASE("compact test episodes: helseperson_rolle and helseperson_spesialist", "[rules][test]") {
+  Episode none = test::episode("inn: 2026-03-02T08:15:00\ntilstander: [[K703]]\n");
+  CHECK_FALSE(none.helseperson);
+  CHECK(none.helseperson_rolle == 0);
+  Episode e = test::episode(
+      "inn: 2026-03-02T08:15:00\nhelseperson_rolle: 2\nhelseperson_spesialist: 1\n"
+      "tilstander: [[K703]]\n");
+  CHECK(e.helseperson);
+  CHECK(e.helseperson_rolle == 2);
+  CHECK(e.helseperson_spesialist == 1);
+}

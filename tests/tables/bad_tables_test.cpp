@@ -62,6 +62,14 @@ TEST_CASE("every kind of bad table gives its error with file, line and column") 
        "found 3 fields, the header has 2 (quote a text that holds ';')"},
       {"unterminated-quote", "2017/ncrp.csv", 2, 0,
        "unterminated quote in field starting at column 8"},
+      // The JSON download with a missing comma: where the parser stopped (the end of the
+      // unexpected string).
+      {"json", "ICD10.json", 3,
+       col(R"(  {"Kode": "A00.1", "Gyldig_fra": "1999-01-01T00:00:00" "Rapporteres_til_NPR": "Ja"})",
+           R"(: "Ja")") -
+           1,
+       "not valid JSON: syntax error while parsing object - unexpected string literal; expected "
+       "'}'"},
   };
   for (const auto& c : cases) {
     INFO(c.dir);
@@ -110,7 +118,7 @@ TEST_CASE("the whole bad folder loads without crashing and reports every file") 
   Diagnostics d;
   auto t = CodeTables::load(testdata("bad/tables"), d);
   REQUIRE(t);
-  CHECK(d.error_count() == 17);  // 16 single-error folders + mixed/2017/ncsp.csv
+  CHECK(d.error_count() == 18);  // 17 single-error folders + mixed/2017/ncsp.csv
   CHECK(t->files().size() == 1);
 }
 

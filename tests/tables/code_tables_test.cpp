@@ -35,7 +35,7 @@ const CodeTables& cumulative(const std::string& variant, Diagnostics* diags_out 
 TEST_CASE("the real yearly tables load: one manifest entry per file, with hash and count") {
   const auto& t = real_tables();
   const auto& files = t.files();
-  REQUIRE(files.size() == 10);
+  REQUIRE(files.size() == 13);  // ICD-10 2015, 2017, 2024-2026; NCSP, NCMP 2015-2017; NCRP
   const ManifestTable* icd2015 = nullptr;
   for (const auto& f : files) {
     CHECK(f.year_from == f.year_to);
@@ -50,7 +50,7 @@ TEST_CASE("the real yearly tables load: one manifest entry per file, with hash a
 
 TEST_CASE("years and has_year follow the files found; 2016 has no ICD-10 table") {
   const auto& t = real_tables();
-  CHECK(t.years(KodeSystem::kIcd10) == std::vector<int>{2015, 2017});
+  CHECK(t.years(KodeSystem::kIcd10) == std::vector<int>{2015, 2017, 2024, 2025, 2026});
   CHECK(t.years(KodeSystem::kNcsp) == std::vector<int>{2015, 2016, 2017});
   CHECK(t.years(KodeSystem::kNcrp) == std::vector<int>{2016, 2017});
   CHECK(t.has_year(KodeSystem::kIcd10, 2015));
@@ -69,7 +69,7 @@ TEST_CASE("real year-to-year changes: A90 only in 2015, A97x and JJX00 later") {
   CHECK(t.valid_years(KodeSystem::kIcd10, "A90") == std::vector<int>{2015});
   CHECK(t.valid_on(KodeSystem::kIcd10, "A970", date(2017, 1, 1)));
   CHECK_FALSE(t.valid_on(KodeSystem::kIcd10, "A970", date(2015, 12, 31)));
-  CHECK(t.valid_years(KodeSystem::kIcd10, "A970") == std::vector<int>{2017});
+  CHECK(t.valid_years(KodeSystem::kIcd10, "A970") == std::vector<int>{2017, 2024, 2025, 2026});
 
   CHECK_FALSE(t.valid_on(KodeSystem::kNcsp, "JJX00", date(2015, 12, 31, 23, 59)));
   CHECK(t.valid_on(KodeSystem::kNcsp, "JJX00", date(2016, 1, 1)));
@@ -145,7 +145,8 @@ TEST_CASE("tekst: the text valid on the date, else the latest text") {
   CHECK(t.tekst(KodeSystem::kIcd10, "XYZ99", date(2017, 3, 1)).empty());
   const CodeEntry* a081 = t.find(KodeSystem::kIcd10, "A081");
   REQUIRE(a081 != nullptr);
-  CHECK(a081->periods.size() == 2);
+  // 2015 (Norwalk-faktor), 2017, 2024-2026 (not joined across the years without a table).
+  CHECK(a081->periods.size() == 3);
 }
 
 TEST_CASE("resolve_procedure_system: which procedure system a Q code belongs to") {
@@ -283,10 +284,10 @@ TEST_CASE("cumulative layout gives the same answers as the yearly lists for 2015
       {KodeSystem::kIcd10, "A000"},  {KodeSystem::kIcd10, "A081"},  {KodeSystem::kIcd10, "A90"},
       {KodeSystem::kIcd10, "A970"},  {KodeSystem::kIcd10, "A979"},  {KodeSystem::kIcd10, "C61"},
       {KodeSystem::kIcd10, "G01"},   {KodeSystem::kIcd10, "J188"},  {KodeSystem::kIcd10, "S7201"},
-      {KodeSystem::kIcd10, "XXXX"},  {KodeSystem::kNcsp, "AAL00"},  {KodeSystem::kNcsp, "BAX10"},
-      {KodeSystem::kNcsp, "CGG65"},  {KodeSystem::kNcsp, "JJX00"},  {KodeSystem::kNcsp, "ZXM30"},
-      {KodeSystem::kNcmp, "AAAA05"}, {KodeSystem::kNcmp, "AADE00"}, {KodeSystem::kNcmp, "DFGX12"},
-      {KodeSystem::kNcrp, "JJB06D"}, {KodeSystem::kNcrp, "JJB06K"}, {KodeSystem::kNcrp, "FED10K"},
+      {KodeSystem::kNcsp, "AAL00"},  {KodeSystem::kNcsp, "BAX10"},  {KodeSystem::kNcsp, "CGG65"},
+      {KodeSystem::kNcsp, "JJX00"},  {KodeSystem::kNcsp, "ZXM30"},  {KodeSystem::kNcmp, "AAAA05"},
+      {KodeSystem::kNcmp, "AADE00"}, {KodeSystem::kNcmp, "DFGX12"}, {KodeSystem::kNcrp, "JJB06D"},
+      {KodeSystem::kNcrp, "JJB06K"}, {KodeSystem::kNcrp, "FED10K"},
   };
   for (const char* variant : {"utf8", "utf8-bom", "windows-1252"}) {
     const auto& cum = cumulative(variant);
@@ -302,6 +303,12 @@ TEST_CASE("cumulative layout gives the same answers as the yearly lists for 2015
       }
     }
     CHECK(cum.more_specific_exists(KodeSystem::kIcd10, "J18", date(2017, 6, 1)));
+    // XXXX (a noise code of the real 2015 list) is marked Rapporteres_til_NPR = N in the
+    // cumulative test data: there it exists but is not valid for NPR.
+    CHECK(yearly.valid_on(KodeSystem::kIcd10, "XXXX", date(2015, 6, 1)));
+    CHECK(cum.find(KodeSystem::kIcd10, "XXXX") != nullptr);
+    CHECK_FALSE(cum.valid_on(KodeSystem::kIcd10, "XXXX", date(2015, 6, 1)));
+    CHECK_FALSE(cum.known(KodeSystem::kIcd10, "XXXX"));
   }
 }
 
