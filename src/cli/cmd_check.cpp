@@ -157,6 +157,7 @@ int run_check(const std::vector<std::string>& args) {
       "to", po::value(&to), "only episodes with innDatoTid on or before this date")(
       "episode", po::value(&opt.episode_id), "only this episode (episodeID)")(
       "threads,j", po::value(&opt.threads), "worker threads (default: all cores)")(
+      "follow-symlinks", "follow symlinks found in a searched input folder (default: skip them)")(
       "no-progress", "no progress line on stderr, even on a terminal")("quiet,q",
                                                                        "no summary on stderr");
   po::options_description nightly("nightly operation (see docs/operations.md)");
@@ -188,6 +189,7 @@ int run_check(const std::vector<std::string>& args) {
     return kExitOk;
   }
   if (vm.count("no-progress") != 0) opt.progress = false;
+  if (vm.count("follow-symlinks") != 0) opt.follow_symlinks = true;
   if (!formats.empty()) opt.formats = split_formats(formats);
   for (const auto& f : opt.formats) {
     if (f != "html" && f != "csv" && f != "sarif" && f != "junit") {

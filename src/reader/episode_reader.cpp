@@ -236,6 +236,9 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
 
   void report(const Pos& p, std::string message, bool with_excerpt = true) {
     complete_ = false;
+    // A file that has not shown an NPR-melding root may be anything (a link to /etc/shadow):
+    // its lines are never quoted.
+    with_excerpt = with_excerpt && extract_root_;
     if (stopped_) return;
     ++errors_;
     if (deferred_) {
@@ -894,7 +897,8 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
       }
       root_seen_ = true;
       auto l = local();
-      if (l != "Melding" && l != "MsgHead") {
+      extract_root_ = l == "Melding" || l == "MsgHead";
+      if (!extract_root_) {
         fatal(tok_, "not an NPR-melding: the root element is <" + shown_name() +
                         ">, expected <Melding> or <MsgHead>");
       }
@@ -1278,6 +1282,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
 
   bool decl_seen_ = false;
   bool root_seen_ = false;
+  bool extract_root_ = false;  ///< the root element is <Melding> or <MsgHead>
   bool melding_seen_ = false;
   int melding_open_ = 0;
   std::vector<Open> stack_;

@@ -8,6 +8,8 @@
 #include <optional>
 #include <sstream>
 
+#include "nprcheck/file_input.hpp"
+
 namespace nprcheck::rules_detail {
 
 namespace fs = std::filesystem;
@@ -219,15 +221,26 @@ struct Parser {
 
 std::optional<RuleSpec> parse_rule_file(const fs::path& path, std::string display,
                                         Diagnostics& diagnostics) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diagnostics.error(display, 0, 0, "cannot read rule file");
+  auto bytes = read_regular_file(path, kMaxSmallFileBytes);
+  if (!bytes) {
+    diagnostics.error(display, 0, 0, "cannot read rule file: " + bytes.status().message());
     return std::nullopt;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  auto src = std::make_shared<SourceFile>(display, ss.str());
+  auto src = std::make_shared<SourceFile>(display, std::move(*bytes));
   const SourceFile& file = *src;
+  // Titles and messages reach JUnit, SARIF and HTML: the file must be UTF-8 text.
+  if (size_t bad = first_invalid_utf8(file.text()); bad != std::string::npos) {
+    auto [line, col] = line_col_of(file.text(), bad);
+    diagnostics.error(display, line, col,
+                      "not UTF-8 text (a NUL byte or invalid UTF-8 here); save the rule file as "
+                      "UTF-8");
+    return std::nullopt;
+  }
+  if (auto line = second_yaml_document_line(file.text())) {
+    file.error(diagnostics, {*line, 1},
+               "a second YAML document: one rule per file (remove the '---' or '...')");
+    return std::nullopt;
+  }
 
   YAML::Node root;
   try {

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "nprcheck/file_input.hpp"
 #include "nprcheck/hash.hpp"
 #include "nprcheck/rule_data.hpp"
 #include "nprcheck/rules.hpp"
@@ -216,10 +217,8 @@ void run_rule(const CompiledRule& rule, const Episode& e, const EvalContext& ctx
 }
 
 std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto bytes = read_regular_file(p, kMaxSmallFileBytes);
+  return bytes ? std::move(*bytes) : std::string();
 }
 
 }  // namespace
@@ -254,16 +253,20 @@ Result<RuleSet> RuleSet::load(const fs::path& dir, Diagnostics& diagnostics) {
   // Rule files: every *.yaml below dir, except the data/ folder.
   std::vector<fs::path> files;
   const fs::path data_dir = dir / "data";
-  for (auto it =
-           fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory(ec) && it.depth() == 0 && it->path().filename() == "data") {
-      it.disable_recursion_pending();
+  FolderWalk walk = walk_folder(dir, [&](const fs::path& p) { return p != data_dir; });
+  // An unreadable folder would silently drop a whole rule family: an error, like a bad file.
+  for (const auto& [folder, why] : walk.unreadable) {
+    diagnostics.error(folder.string(), 0, 0, "cannot read rule folder: " + why);
+  }
+  for (const auto& e : walk.entries) {
+    if (e.path.extension() != ".yaml" || e.kind == WalkKind::kOther) continue;
+    if (e.kind == WalkKind::kSymlink && !fs::is_regular_file(e.path, ec)) {
+      diagnostics.error(e.path.string(), 0, 0,
+                        "cannot read rule file: " + not_a_regular_file_reason(e.path));
       continue;
     }
-    if (it->is_regular_file(ec) && it->path().extension() == ".yaml") files.push_back(it->path());
+    files.push_back(e.path);
   }
-  if (ec) diagnostics.error(dir.string(), 0, 0, "cannot read rule directory: " + ec.message());
   std::sort(files.begin(), files.end());
 
   RuleSet set;

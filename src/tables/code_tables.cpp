@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "nprcheck/file_input.hpp"
 #include "nprcheck/hash.hpp"
 #include "table_text.hpp"
 
@@ -510,7 +511,7 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
   }
   if (errors_ > 0) return not_loaded();
   if (out.rows.empty()) {
-    diags_.warning(file_, 0, 0, "the table holds no codes: skipped");
+    diags_.error(file_, 0, 0, "the table holds no codes");
     return std::nullopt;
   }
   if (cumulative) {
@@ -640,23 +641,28 @@ Result<CodeTables> CodeTables::load(const std::filesystem::path& dir, Diagnostic
   if (fs::is_regular_file(status)) {
     paths.push_back(dir);
   } else if (fs::is_directory(status)) {
-    fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
-    if (ec) {
-      return Status::io_error("cannot read code table directory '" + dir.string() +
-                              "': " + ec.message());
+    // Hidden entries are skipped; anything else that cannot be read is an error, never skipped.
+    auto hidden = [](const fs::path& p) {
+      return !p.filename().empty() && p.filename().string().front() == '.';
+    };
+    FolderWalk walk = walk_folder(dir, [&](const fs::path& p) {
+      if (hidden(p)) return false;
+      if (is_csv(p)) diagnostics.error(p.string(), 0, 0, "a folder where a code table belongs");
+      return true;
+    });
+    for (const auto& [folder, why] : walk.unreadable) {
+      diagnostics.error(folder.string(), 0, 0, "cannot read code table folder: " + why);
     }
-    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) break;
-      const fs::path& p = it->path();
-      if (!p.filename().empty() && p.filename().string().front() == '.') {
-        if (it->is_directory(ec)) it.disable_recursion_pending();
-        continue;
+    for (const auto& e : walk.entries) {
+      if (hidden(e.path) || !is_csv(e.path)) continue;
+      if (e.kind != WalkKind::kFile) {
+        // A symlink to a table is followed; a dangling one, a loop or a device is an error.
+        if (std::string why = not_a_regular_file_reason(e.path); !why.empty()) {
+          diagnostics.error(e.path.string(), 0, 0, "cannot read code table: " + why);
+          continue;
+        }
       }
-      if (it->is_regular_file(ec) && is_csv(p)) paths.push_back(p);
-    }
-    if (ec) {
-      return Status::io_error("cannot read code table directory '" + dir.string() +
-                              "': " + ec.message());
+      paths.push_back(e.path);
     }
   } else {
     return Status::invalid_input("'" + dir.string() + "' is neither a directory nor a file");
@@ -670,8 +676,7 @@ Result<CodeTables> CodeTables::load(const std::filesystem::path& dir, Diagnostic
     if (auto parsed = reader.read(sha)) tables.impl_->add(*parsed, p.string(), std::move(sha));
   }
   if (tables.impl_->files.empty()) {
-    diagnostics.warning(dir.string(), 0, 0,
-                        "no code tables loaded: every code will be reported as unchecked");
+    diagnostics.error(dir.string(), 0, 0, "no code tables loaded: the folder holds no codes");
   }
   for (auto& sd : tables.impl_->systems) build_indexes(sd);
   return tables;

@@ -40,7 +40,7 @@ void UnitsCatalogue::add(UnitEntry entry) {
 Result<UnitsCatalogue> UnitsCatalogue::load(const std::filesystem::path& file,
                                             Diagnostics& diagnostics) {
   const std::string name = file.string();
-  auto text = table_text::read_text_file(file);
+  auto text = table_text::read_text_file(file, kMaxSmallFileBytes);
   if (!text) {
     const std::string msg = "units catalogue '" + name + "': " + text.status().message();
     if (text.status().code() == StatusCode::kNotFound) return Status::not_found(msg);
