@@ -45,6 +45,7 @@ struct CheckOptions {
   unsigned threads = 0;              ///< 0: all cores
   bool progress = true;              ///< progress on stderr when it is a terminal
   bool follow_symlinks = false;      ///< follow symlinks found inside a searched input folder
+  bool unknown_units_error = false;  ///< units catalogue gaps are errors (exit 2), not warnings
 };
 
 /// What a run ended with.

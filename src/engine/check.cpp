@@ -70,6 +70,7 @@ struct BatchResult {
   std::map<std::string, std::pair<std::string, uint64_t>> unit_episodes;  // unit -> (name, n)
   std::set<std::pair<std::string, int>> missing;  // (system, year) of codes left unchecked
   uint64_t unchecked_codes = 0;
+  std::map<std::string, uint64_t> unknown_units;  // avdeling not in the catalogue -> episodes
 };
 
 bool code_is_table_checked(const Kode& k) {
@@ -142,6 +143,7 @@ BatchResult process_batch(std::vector<Episode>& episodes, const CheckOptions& o,
     if (u.first.empty()) u.first = e.unit_name;
     ++u.second;
     note_missing_tables(e, tables, r);
+    if (!units.empty() && !e.avdeling.empty() && !e.in_catalogue) ++r.unknown_units[e.avdeling];
     rules.evaluate(e, ctx, findings);
   }
   for (const auto& f : findings) (r.ndjson += finding_to_json(f)) += '\n';
@@ -202,6 +204,31 @@ std::string describe_filters(const CheckOptions& o) {
   if (o.to) add("to=" + o.to->date_string());
   if (!o.episode_id.empty()) add("episode=<one episode>");
   return f;
+}
+
+/// Gaps in the units catalogue, on stderr, in the log and in the manifest (summary.json and the
+/// HTML index show them): avdelinger it lacks, or no catalogue while rules need one. Warnings,
+/// or errors (exit 2) with --unknown-units error.
+void report_units_gaps(const CheckOptions& o, const RuleSet& rules, RunManifest& m,
+                       Diagnostics& diagnostics) {
+  auto say = [&](const std::string& file, const std::string& text) {
+    if (o.unknown_units_error) {
+      spdlog::error("{}", text);
+      diagnostics.error(file, 0, 0, text);
+    } else {
+      spdlog::warn("{}", text);
+      diagnostics.warning(file, 0, 0, text);
+    }
+  };
+  if (o.units_file.empty() && m.episodes > 0 && rules.selected_use_field("episode.radiologi")) {
+    m.units_catalogue_missing = true;
+    say("", "no units catalogue (--units): rules that exempt radiology units ran as if no unit "
+            "were radiology");
+  }
+  for (const auto& [resh, n] : m.unknown_units) {
+    say(o.units_file, "avdeling reshID " + resh + " is not in the units catalogue: " +
+                          std::to_string(n) + " episode(s) counted as a unit of their own");
+  }
 }
 
 }  // namespace
@@ -353,6 +380,7 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       uc.episodes += v.second;
     }
     missing.insert(r.missing.begin(), r.missing.end());
+    for (const auto& [resh, n] : r.unknown_units) m.unknown_units[resh] += n;
     ndjson << r.ndjson;
   };
 
@@ -446,6 +474,8 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
                         "no " + system + " table for " + std::to_string(year) +
                             " is loaded: codes of that year were NOT checked against a table");
   }
+
+  report_units_gaps(options, *rules, m, diagnostics);
 
   // Nightly operation: waivers and run history rewrite the findings with their status.
   uint64_t new_errors = 0;

@@ -24,11 +24,12 @@ namespace {
 const std::vector<std::string> kKeys = {
     "inputs",  "tables",  "rules",          "units",          "out",      "formats",    "fail_on",
     "history", "waivers", "max_error_rate", "max_new_errors", "log_file", "log_format", "log_level",
-    "umask",   "threads", "progress",       "filters",        "lock_wait"};
+    "umask",   "threads", "progress",       "filters",        "lock_wait",      "unknown_units"};
 const std::vector<std::string> kFilterKeys = {"unit", "rule", "from", "to", "episode"};
 const std::vector<std::string> kFormats = {"html", "csv", "sarif", "junit"};
 const std::vector<std::string> kSeverities = {"error", "warning", "info"};
 const std::vector<std::string> kLogFormats = {"text", "json"};
+const std::vector<std::string> kUnknownUnits = {"warn", "error"};
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info",     "warning",
                                              "warn",  "error", "critical", "off"};
 
@@ -293,6 +294,8 @@ struct Loader {
         } else {
           ok = false;
         }
+      } else if (key == "unknown_units") {
+        if (auto s = one_of(v, key, kUnknownUnits)) o.unknown_units_error = *s == "error";
       } else if (key == "log_format") {
         if (auto s = one_of(v, key, kLogFormats)) o.log_format = *s;
       } else if (key == "log_level") {
@@ -464,6 +467,7 @@ std::string effective_config_yaml(const CheckOptions& o) {
   path("tables", o.tables_dir, "the bundled tables");
   path("rules", o.rules_dir, "the bundled rules");
   path("units", o.units_file, "no units catalogue");
+  e << YAML::Key << "unknown_units" << YAML::Value << (o.unknown_units_error ? "error" : "warn");
   path("out", o.out_dir, "not set: give --out");
   e << YAML::Key << "formats" << YAML::Value << YAML::Flow << o.formats;
   e << YAML::Key << "fail_on" << YAML::Value << severity_name(o.fail_on);

@@ -14,6 +14,10 @@ namespace nprcheck::reader {
 
 namespace {
 
+constexpr size_t kMaxKodeVerdiBytes = 32;
+constexpr size_t kMaxIdBytes = 100;
+constexpr size_t kMaxAttributeBytes = 1000;
+
 const char* local_of(const char* qname) {
   const char* colon = std::strrchr(qname, ':');
   return colon != nullptr ? colon + 1 : qname;
@@ -36,6 +40,8 @@ class Converter {
       : sink_(sink), melding_(std::move(melding)), file_id_(file_id) {}
 
   bool run(const pugi::xml_node& oh, std::vector<Episode>& out) {
+    check_structure(oh);
+    if (!ok_) return false;
     auto pasient = read_pasient(oh);
     std::vector<Episode> episodes;
     for (auto child : oh.children()) {
@@ -47,6 +53,51 @@ class Converter {
   }
 
  private:
+  /// One pass over the Objektholder before it is read: every attribute value within its length
+  /// limit (a 60 MB kodeVerdi would otherwise reach every report), and no <Episode> inside
+  /// another (it would be dropped without a word). Linear, no allocation.
+  void check_structure(const pugi::xml_node& oh) {
+    int in_episode = 0;
+    pugi::xml_node n = oh.first_child();
+    while (n) {
+      if (n.type() == pugi::node_element) {
+        for (auto a : n.attributes()) {
+          const char* name = local_of(a.name());
+          const size_t limit = value_limit(name);
+          if (::strnlen(a.value(), limit + 1) > limit) {
+            error(n, "value of '" + std::string(name) + "' on <" + local_of(n.name()) + "> is " +
+                         std::to_string(std::strlen(a.value())) + " bytes long (at most " +
+                         std::to_string(limit) + ")");
+          }
+        }
+        if (in_episode > 0 && is_element(n, "Episode")) {
+          error(n, "an <Episode> inside another <Episode> is not read: each Episode belongs "
+                   "directly in its <Objektholder>");
+        }
+      }
+      if (n.first_child()) {
+        if (is_element(n, "Episode")) ++in_episode;
+        n = n.first_child();
+        continue;
+      }
+      while (n != oh && !n.next_sibling()) {
+        n = n.parent();
+        if (n != oh && is_element(n, "Episode")) --in_episode;
+      }
+      if (n == oh) break;
+      n = n.next_sibling();
+    }
+  }
+
+  /// The longest value an attribute may have: codes a few dozen bytes, ids and numbers 100,
+  /// anything else (names, versions) 1000.
+  static size_t value_limit(const char* name) {
+    if (std::strcmp(name, "kodeVerdi") == 0) return kMaxKodeVerdiBytes;
+    std::string_view v(name);
+    if (v.ends_with("ID") || v.ends_with("Nr") || v.ends_with("GUID")) return kMaxIdBytes;
+    return kMaxAttributeBytes;
+  }
+
   size_t offset(const pugi::xml_node& n) const {
     ptrdiff_t o = n.offset_debug();  // the name, just after '<'
     return o > 0 ? static_cast<size_t>(o - 1) : 0;

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <unordered_set>
 #include <sstream>
 
 #include "nprcheck/file_input.hpp"
@@ -160,12 +161,11 @@ Finding make_finding(const RuleInfo& r, const Episode& e, uint32_t line, uint32_
   return f;
 }
 
-bool same_codes(const Finding& a, const Finding& b) {
-  if (a.codes.size() != b.codes.size()) return false;
-  for (size_t i = 0; i < a.codes.size(); ++i) {
-    if (a.codes[i].verdi != b.codes[i].verdi) return false;
-  }
-  return true;
+/// The code values of a finding as one key (for `distinct`: one finding per set of codes).
+std::string codes_key(const Finding& f) {
+  std::string key;
+  for (const auto& c : f.codes) (key += c.verdi) += '\x1f';
+  return key;
 }
 
 // Runs one rule; appends findings to `out`; fills `trace` when given.
@@ -185,6 +185,7 @@ void run_rule(const CompiledRule& rule, const Episode& e, const EvalContext& ctx
   uint32_t index = 0;
   bool any_applies = false;
   std::string reason;
+  std::unordered_set<std::string> distinct_seen;  // a hashed look-up: linear in the findings
   for_each_object(r.scope, e, [&](const ScopeObject& obj, uint32_t line) {
     uint32_t i = index++;
     ObjectOutcome o = rule.program->run(e, obj, ctx, trace != nullptr);
@@ -199,11 +200,7 @@ void run_rule(const CompiledRule& rule, const Episode& e, const EvalContext& ctx
     any_applies = true;
     if (o.holds) return;
     Finding f = make_finding(r, e, line, i, std::move(o), ctx);
-    if (r.distinct) {
-      for (size_t j = first; j < out.size(); ++j) {
-        if (same_codes(out[j], f)) return;
-      }
-    }
+    if (r.distinct && !distinct_seen.insert(codes_key(f)).second) return;
     out.push_back(std::move(f));
   });
   if (trace != nullptr) {
@@ -321,6 +318,12 @@ Result<RuleSet> RuleSet::load(const fs::path& dir, Diagnostics& diagnostics) {
   }
   impl.hash = h.hex_digest();
   return set;
+}
+
+bool RuleSet::selected_use_field(std::string_view qualified) const {
+  return std::any_of(impl_->active.begin(), impl_->active.end(), [&](size_t i) {
+    return impl_->rules[i].program->uses_field(qualified);
+  });
 }
 
 size_t RuleSet::select(std::string_view id_glob) {

@@ -34,6 +34,7 @@ const UnitEntry* UnitsCatalogue::find(std::string_view resh_id) const {
 
 void UnitsCatalogue::add(UnitEntry entry) {
   std::string key = entry.resh_id;
+  if (!entry.niva2_resh_id.empty()) niva2_.insert(entry.niva2_resh_id);
   units_.insert_or_assign(std::move(key), std::move(entry));
 }
 
