@@ -126,10 +126,10 @@ struct Episode {
   uint64_t sequence = 0;  ///< position in its file (0, 1, 2 ...): the stable order of findings
 
   // Resolved by prepare_episode():
-  std::string avdeling;    ///< reshID of the avdeling (RefEnhet typeEnhet 7); empty if none
-  std::string unit;        ///< reshID of the level-2 unit (= avdeling without a catalogue)
-  std::string unit_name;   ///< name of the level-2 unit (catalogue, else enhetLokal)
-  bool radiologi = false;  ///< the avdeling is a radiology unit (units catalogue)
+  std::string avdeling;       ///< reshID of the avdeling (RefEnhet typeEnhet 7); empty if none
+  std::string unit;           ///< reshID of the level-2 unit (= avdeling without a catalogue)
+  std::string unit_name;      ///< name of the level-2 unit (catalogue, else enhetLokal)
+  bool radiologi = false;     ///< the avdeling is a radiology unit (units catalogue)
   bool in_catalogue = false;  ///< the avdeling has a row in the units catalogue
   /// Bit (1 << KodeSystem) for each code system among the procedure codes.
   uint8_t prosedyre_systemer = 0;

@@ -47,8 +47,7 @@ Result<std::string> read_regular_file(const fs::path& path, uint64_t max_bytes) 
   if (static_cast<uint64_t>(st.st_size) > max_bytes) {
     ::close(fd);
     return Status::invalid_input("file of " + std::to_string(st.st_size) +
-                                 " bytes is too large (at most " + std::to_string(max_bytes) +
-                                 ")");
+                                 " bytes is too large (at most " + std::to_string(max_bytes) + ")");
   }
   std::string bytes;
   bytes.reserve(static_cast<size_t>(st.st_size));
@@ -122,8 +121,7 @@ std::optional<uint32_t> second_yaml_document_line(std::string_view text) {
     pos = end + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     auto marker = [&](std::string_view m) {
-      return line.substr(0, 3) == m &&
-             (line.size() == 3 || line[3] == ' ' || line[3] == '\t');
+      return line.substr(0, 3) == m && (line.size() == 3 || line[3] == ' ' || line[3] == '\t');
     };
     size_t first = line.find_first_not_of(" \t");
     const bool blank = first == std::string_view::npos || line[first] == '#';

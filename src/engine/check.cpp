@@ -222,8 +222,9 @@ void report_units_gaps(const CheckOptions& o, const RuleSet& rules, RunManifest&
   };
   if (o.units_file.empty() && m.episodes > 0 && rules.selected_use_field("episode.radiologi")) {
     m.units_catalogue_missing = true;
-    say("", "no units catalogue (--units): rules that exempt radiology units ran as if no unit "
-            "were radiology");
+    say("",
+        "no units catalogue (--units): rules that exempt radiology units ran as if no unit "
+        "were radiology");
   }
   for (const auto& [resh, n] : m.unknown_units) {
     say(o.units_file, "avdeling reshID " + resh + " is not in the units catalogue: " +

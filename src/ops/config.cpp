@@ -22,9 +22,10 @@ using ops_detail::YamlSource;
 namespace {
 
 const std::vector<std::string> kKeys = {
-    "inputs",  "tables",  "rules",          "units",          "out",      "formats",    "fail_on",
-    "history", "waivers", "max_error_rate", "max_new_errors", "log_file", "log_format", "log_level",
-    "umask",   "threads", "progress",       "filters",        "lock_wait",      "unknown_units"};
+    "inputs",         "tables",   "rules",      "units",     "out",
+    "formats",        "fail_on",  "history",    "waivers",   "max_error_rate",
+    "max_new_errors", "log_file", "log_format", "log_level", "umask",
+    "threads",        "progress", "filters",    "lock_wait", "unknown_units"};
 const std::vector<std::string> kFilterKeys = {"unit", "rule", "from", "to", "episode"};
 const std::vector<std::string> kFormats = {"html", "csv", "sarif", "junit"};
 const std::vector<std::string> kSeverities = {"error", "warning", "info"};

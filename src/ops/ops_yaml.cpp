@@ -59,7 +59,8 @@ std::optional<YAML::Node> parse_yaml(const YamlSource& src, Diagnostics& d) {
   if (auto line = second_yaml_document_line(src.text())) {
     YAML::Mark at;
     at.line = static_cast<int>(*line) - 1;
-    src.error_at(d, at, "a second YAML document: one document per file (remove the '---' or '...')");
+    src.error_at(d, at,
+                 "a second YAML document: one document per file (remove the '---' or '...')");
     return std::nullopt;
   }
   try {

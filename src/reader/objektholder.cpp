@@ -71,8 +71,9 @@ class Converter {
           }
         }
         if (in_episode > 0 && is_element(n, "Episode")) {
-          error(n, "an <Episode> inside another <Episode> is not read: each Episode belongs "
-                   "directly in its <Objektholder>");
+          error(n,
+                "an <Episode> inside another <Episode> is not read: each Episode belongs "
+                "directly in its <Objektholder>");
         }
       }
       if (n.first_child()) {

@@ -131,8 +131,9 @@ std::string run_alerts(const RunManifest& m) {
          "fra BV-reglene.</li>\n";
   }
   for (const auto& [resh, n] : m.unknown_units) {
-    a += "<li class=\"alert\">Avdeling " + esc(resh) + " finnes ikke i enhetskatalogen: " +
-         std::to_string(n) + " episode(r) er telt som en egen enhet.</li>\n";
+    a += "<li class=\"alert\">Avdeling " + esc(resh) +
+         " finnes ikke i enhetskatalogen: " + std::to_string(n) +
+         " episode(r) er telt som en egen enhet.</li>\n";
   }
   for (const auto& in : m.inputs) {
     if (!in.complete) {

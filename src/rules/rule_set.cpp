@@ -3,8 +3,8 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <unordered_set>
 #include <sstream>
+#include <unordered_set>
 
 #include "nprcheck/file_input.hpp"
 #include "nprcheck/hash.hpp"
@@ -321,9 +321,8 @@ Result<RuleSet> RuleSet::load(const fs::path& dir, Diagnostics& diagnostics) {
 }
 
 bool RuleSet::selected_use_field(std::string_view qualified) const {
-  return std::any_of(impl_->active.begin(), impl_->active.end(), [&](size_t i) {
-    return impl_->rules[i].program->uses_field(qualified);
-  });
+  return std::any_of(impl_->active.begin(), impl_->active.end(),
+                     [&](size_t i) { return impl_->rules[i].program->uses_field(qualified); });
 }
 
 size_t RuleSet::select(std::string_view id_glob) {

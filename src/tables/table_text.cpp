@@ -23,7 +23,8 @@ const char* encoding_name(Encoding e) {
 Result<TextFile> read_text_file(const std::filesystem::path& path, uint64_t max_bytes) {
   auto bytes = read_regular_file(path, max_bytes);
   if (!bytes) {
-    if (bytes.status().message() == "no such file") return Status::not_found("cannot open the file");
+    if (bytes.status().message() == "no such file")
+      return Status::not_found("cannot open the file");
     return Status::io_error("cannot read the file: " + bytes.status().message());
   }
   TextFile f;

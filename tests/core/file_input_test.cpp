@@ -1,11 +1,11 @@
 // Core: reading hand-written files safely, folder walks, one YAML document, UTF-8 positions.
+#include "nprcheck/file_input.hpp"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
-
-#include "nprcheck/file_input.hpp"
 
 using namespace nprcheck;
 namespace fs = std::filesystem;
@@ -13,8 +13,8 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path scratch(const std::string& name) {
-  fs::path p = fs::temp_directory_path() / ("nprcheck-file-input-" + std::to_string(::getpid())) /
-               name;
+  fs::path p =
+      fs::temp_directory_path() / ("nprcheck-file-input-" + std::to_string(::getpid())) / name;
   fs::remove_all(p);
   fs::create_directories(p);
   return p;
@@ -45,8 +45,7 @@ TEST_CASE("read_regular_file: regular files only, with a size limit, never block
 
   CHECK(read_regular_file(dir, 100).status().message() == "a folder, not a file");
   fs::create_symlink("/dev/zero", dir / "zero");
-  CHECK(read_regular_file(dir / "zero", 100).status().message() ==
-        "a device, not a regular file");
+  CHECK(read_regular_file(dir / "zero", 100).status().message() == "a device, not a regular file");
   fs::create_symlink(dir / "nowhere", dir / "dangling");
   CHECK(read_regular_file(dir / "dangling", 100).status().message() == "a dangling symlink");
   fs::create_symlink(dir / "loop", dir / "loop");
@@ -70,8 +69,7 @@ TEST_CASE("walk_folder: sorted entries, symlinks not followed, unreadable folder
     names.push_back(fs::relative(e.path, dir).string() +
                     (e.kind == WalkKind::kSymlink ? " (link)" : ""));
   }
-  CHECK(names ==
-        std::vector<std::string>{"a.xml", "b/2.xml", "dirlink (link)", "link.xml (link)"});
+  CHECK(names == std::vector<std::string>{"a.xml", "b/2.xml", "dirlink (link)", "link.xml (link)"});
   CHECK(w.unreadable.empty());
 
   FolderWalk missing = walk_folder(dir / "none", [](const fs::path&) { return true; });
@@ -95,9 +93,9 @@ TEST_CASE("second_yaml_document_line: a second document after content, not a lea
 
 TEST_CASE("first_invalid_utf8 and line_col_of") {
   CHECK(first_invalid_utf8("blåbær ✓ 𝄞") == std::string_view::npos);
-  CHECK(first_invalid_utf8("p\xe5 ") == 1u);               // Latin-1 å
+  CHECK(first_invalid_utf8("p\xe5 ") == 1u);                // Latin-1 å
   CHECK(first_invalid_utf8(std::string("a\0b", 3)) == 1u);  // NUL
-  CHECK(first_invalid_utf8("\xed\xa0\x80") == 0u);         // a surrogate
-  CHECK(first_invalid_utf8("\xe0\x80\xaf") == 0u);         // overlong
+  CHECK(first_invalid_utf8("\xed\xa0\x80") == 0u);          // a surrogate
+  CHECK(first_invalid_utf8("\xe0\x80\xaf") == 0u);          // overlong
   CHECK(line_col_of("ab\ncd", 4) == std::pair<uint32_t, uint32_t>{2, 2});
 }

@@ -21,8 +21,8 @@ constexpr long kRssLimitMb = h::kSanitized ? 900 : 300;
 h::ChildResult run_unprivileged(std::vector<std::string> args) {
   args.insert(args.begin(), h::kBinary);
   if (::geteuid() == 0) {
-    args.insert(args.begin(), {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
-                               "--clear-groups", "--"});
+    args.insert(args.begin(),
+                {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"});
   }
   return h::run_child(args, {});
 }
@@ -76,9 +76,8 @@ TEST_CASE("a missing input or an unreadable folder beside a good input: exit 2, 
   auto dir = open_dir("input-folders");
   fs::copy_file(h::kGoodXml, dir / "good.xml");
   SECTION("a missing input folder") {
-    auto r = h::run_nprcheck(
-        h::check_args({(dir / "no-such-folder").string(), (dir / "good.xml").string()},
-                      dir / "out"));
+    auto r = h::run_nprcheck(h::check_args(
+        {(dir / "no-such-folder").string(), (dir / "good.xml").string()}, dir / "out"));
     INFO(h::describe(r));
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("no-such-folder: error: no such file or directory") != std::string::npos);
@@ -268,15 +267,14 @@ TEST_CASE("a 32,000-code episode is checked with bounded work (KODE-007 is not q
   auto dir = h::fresh_dir("many-codes");
   constexpr size_t kCodes = 32000;
   h::write_file(dir / "many.xml", episode_with_codes(kCodes));
-  auto r = h::run_nprcheck(h::check_args({(dir / "many.xml").string()}, dir / "out",
-                                         {"--rule", "KODE-007"}),
-                           {.timeout_seconds = 120, .env = {}, .cwd = {}});
+  auto r = h::run_nprcheck(
+      h::check_args({(dir / "many.xml").string()}, dir / "out", {"--rule", "KODE-007"}),
+      {.timeout_seconds = 120, .env = {}, .cwd = {}});
   INFO(h::describe(r));
   CHECK(r.exit_code == 0);  // KODE-007 is a warning
   // One finding per duplicated value, each saying "2 ganger".
   CHECK(count_lines_with(dir / "out" / "findings.ndjson", "\"KODE-007\"") == kCodes / 2);
-  CHECK(count_lines_with(dir / "out" / "findings.ndjson", "er registrert 2 ganger") ==
-        kCodes / 2);
+  CHECK(count_lines_with(dir / "out" / "findings.ndjson", "er registrert 2 ganger") == kCodes / 2);
   // Quadratic work took 86 s; n log n takes well under a second. A generous bound, not a timer
   // race: 20 s even on a loaded 2-core machine or under sanitizers.
   CHECK(r.seconds < (h::kSanitized ? 60 : 20));

@@ -151,7 +151,7 @@ TEST_CASE("tables that cannot be read or hold no codes are errors, never skipped
   auto dir = test::scratch_dir("unreadable-tables");
   test::write_file(dir, "2017/ncrp.csv",
                    "Kode;Tekst\nJJB06K;Nålebiopsi av lever, ultralydveiledet\n");
-  test::write_file(dir, "2017/icd10.csv", "Kode;Tekst\n");  // header only
+  test::write_file(dir, "2017/icd10.csv", "Kode;Tekst\n");         // header only
   std::filesystem::create_directories(dir / "2016" / "ncsp.csv");  // a folder
   std::filesystem::create_symlink(dir / "nowhere.csv", dir / "2016" / "ncmp.csv");
   std::filesystem::create_symlink(dir / "2016" / "ncrp.csv", dir / "2016" / "ncrp.csv");

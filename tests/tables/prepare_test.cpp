@@ -210,7 +210,7 @@ TEST_CASE("prepare_episode: occurrences of each verdi, per kind, and the procedu
   CHECK_FALSE(t[2].koder[0].forste_forekomst);
   CHECK(t[0].koder[1].forekomster == 2);  // S7200 twice
   CHECK_FALSE(t[1].koder[0].forste_forekomst);
-  CHECK(t[2].koder[1].forekomster == 1);  // JJB06K once among the diagnoses
+  CHECK(t[2].koder[1].forekomster == 1);                       // JJB06K once among the diagnoses
   CHECK(e.tiltak[1].prosedyrer[0].koder[0].forekomster == 1);  // and once among procedures
   // JJX00/ZXM00 (K: NCSP), JJB06K (Q: NCRP), AAAA00/XYZ99 (Q, unknown: ANNET), 1234 (F), M.
   const uint8_t want = (1u << static_cast<unsigned>(KodeSystem::kNcsp)) |
