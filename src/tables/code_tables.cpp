@@ -634,6 +634,7 @@ Result<CodeTables> CodeTables::load(const std::filesystem::path& dir, Diagnostic
   if (ec || !fs::exists(status)) {
     return Status::not_found("code table directory '" + dir.string() + "' does not exist");
   }
+  const size_t errors_before = diagnostics.error_count();
   std::vector<fs::path> paths;
   auto is_csv = [](const fs::path& p) {
     return table_text::to_lower(p.extension().string()) == ".csv";
@@ -675,7 +676,8 @@ Result<CodeTables> CodeTables::load(const std::filesystem::path& dir, Diagnostic
     std::string sha;
     if (auto parsed = reader.read(sha)) tables.impl_->add(*parsed, p.string(), std::move(sha));
   }
-  if (tables.impl_->files.empty()) {
+  // An empty folder is an error of its own; tables that failed have said so already.
+  if (tables.impl_->files.empty() && diagnostics.error_count() == errors_before) {
     diagnostics.error(dir.string(), 0, 0, "no code tables loaded: the folder holds no codes");
   }
   for (auto& sd : tables.impl_->systems) build_indexes(sd);

@@ -126,6 +126,22 @@ TEST_CASE("an unreadable rules subfolder or tables year folder: exit 2, named",
     CHECK(r.err.find((dir / "tables" / "2017").string() +
                      ": error: cannot read code table folder") != std::string::npos);
   }
+  SECTION("a dangling symlink and a symlink loop where tables belong (made here: a committed loop "
+          "would trip every tool that walks testdata/)") {
+    fs::copy(h::kTestdata + "/tables", dir / "tables", fs::copy_options::recursive);
+    fs::create_directories(dir / "tables" / "2019");
+    fs::create_symlink(dir / "nowhere.csv", dir / "tables" / "2019" / "ncsp.csv");
+    fs::create_symlink(dir / "tables" / "2019" / "ncrp.csv", dir / "tables" / "2019" / "ncrp.csv");
+    auto r = h::run_nprcheck(
+        h::check_args({(dir / "good.xml").string()}, dir / "out", {}, (dir / "tables").string()));
+    INFO(h::describe(r));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("2019/ncsp.csv: error: cannot read code table: a dangling symlink") !=
+          std::string::npos);
+    CHECK(r.err.find("2019/ncrp.csv: error: cannot read code table: a symlink loop") !=
+          std::string::npos);
+    CHECK(h::findings_of_file(dir / "out", "good.xml").size() == 2);
+  }
   SECTION("an empty tables folder") {
     fs::create_directories(dir / "no-tables");
     auto r = h::run_nprcheck(h::check_args({(dir / "good.xml").string()}, dir / "out", {},
