@@ -21,6 +21,7 @@ std::string not_a_regular_file_reason(const fs::path& path) {
   auto st = fs::status(path, ec);
   if (ec) {
     if (ec == std::errc::too_many_symbolic_link_levels) return "a symlink loop";
+    if (ec == std::errc::no_such_file_or_directory) return "a dangling symlink";
     return fs::is_symlink(link) ? "a symlink that cannot be followed: " + ec.message()
                                 : ec.message();
   }

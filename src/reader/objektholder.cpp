@@ -55,7 +55,8 @@ class Converter {
  private:
   /// One pass over the Objektholder before it is read: every attribute value within its length
   /// limit (a 60 MB kodeVerdi would otherwise reach every report), and no <Episode> inside
-  /// another (it would be dropped without a word). Linear, no allocation.
+  /// another (it would be dropped without a word). Linear, no allocation; stops at the first
+  /// problem (the Objektholder is then skipped whole).
   void check_structure(const pugi::xml_node& oh) {
     int in_episode = 0;
     pugi::xml_node n = oh.first_child();
@@ -68,12 +69,14 @@ class Converter {
             error(n, "value of '" + std::string(name) + "' on <" + local_of(n.name()) + "> is " +
                          std::to_string(std::strlen(a.value())) + " bytes long (at most " +
                          std::to_string(limit) + ")");
+            return;  // the Objektholder is not read: one error says why
           }
         }
         if (in_episode > 0 && is_element(n, "Episode")) {
           error(n,
                 "an <Episode> inside another <Episode> is not read: each Episode belongs "
                 "directly in its <Objektholder>");
+          return;  // 200,000 nested ones must not give 200,000 errors
         }
       }
       if (n.first_child()) {

@@ -394,12 +394,12 @@ TEST_CASE("config: unknown_units is warn or error; a second document is refused"
   CHECK(a.unknown_units_error);
   CheckOptions b;
   Diagnostics db;
-  load_config((dir.path() / "b.yaml").string(), b, db);
+  CHECK_FALSE(load_config((dir.path() / "b.yaml").string(), b, db));
   REQUIRE(db.has_errors());
   CHECK_THAT(db.all()[0].message, Catch::Contains("'unknown_units' must be one of warn, error"));
   CheckOptions c;
   Diagnostics dc;
-  load_config((dir.path() / "c.yaml").string(), c, dc);
+  CHECK_FALSE(load_config((dir.path() / "c.yaml").string(), c, dc));
   REQUIRE(dc.has_errors());
   CHECK(dc.all()[0].line == 2);
   CHECK(dc.all()[0].column == 1);
