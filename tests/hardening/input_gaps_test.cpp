@@ -126,8 +126,9 @@ TEST_CASE("an unreadable rules subfolder or tables year folder: exit 2, named",
     CHECK(r.err.find((dir / "tables" / "2017").string() +
                      ": error: cannot read code table folder") != std::string::npos);
   }
-  SECTION("a dangling symlink and a symlink loop where tables belong (made here: a committed loop "
-          "would trip every tool that walks testdata/)") {
+  SECTION(
+      "a dangling symlink and a symlink loop where tables belong (made here: a committed loop "
+      "would trip every tool that walks testdata/)") {
     fs::copy(h::kTestdata + "/tables", dir / "tables", fs::copy_options::recursive);
     fs::create_directories(dir / "tables" / "2019");
     fs::create_symlink(dir / "nowhere.csv", dir / "tables" / "2019" / "ncsp.csv");
