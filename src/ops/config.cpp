@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -33,6 +34,17 @@ const std::vector<std::string> kLogFormats = {"text", "json"};
 const std::vector<std::string> kUnknownUnits = {"warn", "error"};
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info",     "warning",
                                              "warn",  "error", "critical", "off"};
+
+/// The first folder glob() could not read (other than a missing one), for the error message.
+thread_local std::string g_glob_error;
+
+/// glob()'s error callback: a folder that cannot be read aborts the expansion (it would else
+/// be skipped in silence, and its extracts never checked).
+int on_glob_error(const char* path, int err) {
+  if (err == ENOENT || err == ENOTDIR) return 0;
+  g_glob_error = std::string(path) + ": " + std::strerror(err);
+  return 1;
+}
 
 bool has_glob_chars(const std::string& s) { return s.find_first_of("*?[{~") != std::string::npos; }
 
@@ -152,7 +164,8 @@ struct Loader {
         continue;
       }
       glob_t g{};
-      int rc = ::glob(full.c_str(), GLOB_TILDE | GLOB_BRACE, nullptr, &g);
+      g_glob_error.clear();
+      int rc = ::glob(full.c_str(), GLOB_TILDE | GLOB_BRACE, on_glob_error, &g);
       if (rc == 0) {
         for (size_t i = 0; i < g.gl_pathc; ++i) files.emplace_back(g.gl_pathv[i]);  // sorted
       } else if (rc == GLOB_NOMATCH) {
@@ -163,6 +176,8 @@ struct Loader {
         } else {
           src.warning(d, node, msg);
         }
+      } else if (rc == GLOB_ABORTED && !g_glob_error.empty()) {
+        fail(node, "input pattern '" + pattern + "': cannot read folder " + g_glob_error);
       } else {
         fail(node, "cannot expand input pattern '" + pattern + "'");
       }

@@ -99,6 +99,26 @@ TEST_CASE("a missing input or an unreadable folder beside a good input: exit 2, 
   }
 }
 
+TEST_CASE("a config input pattern over an unreadable folder: exit 2, the folder named",
+          "[hardening][inputs]") {
+  auto dir = open_dir("glob-folders");
+  fs::create_directories(dir / "in" / "a");
+  fs::create_directories(dir / "in" / "locked");
+  fs::copy_file(h::kGoodXml, dir / "in" / "a" / "good.xml");
+  fs::copy_file(h::kGoodXml, dir / "in" / "locked" / "hidden.xml");
+  h::write_file(dir / "nightly.yaml", "inputs: ['in/*/*.xml']\nout: out\ntables: " + h::kTestdata +
+                                          "/tables\nrules: " + h::kRepo +
+                                          "/rules\nprogress: false\n");
+  ::chmod((dir / "in").c_str(), 0777);
+  ::chmod((dir / "in" / "locked").c_str(), 0);
+  auto r = run_unprivileged({"check", "--config", (dir / "nightly.yaml").string()});
+  ::chmod((dir / "in" / "locked").c_str(), 0755);
+  INFO(h::describe(r));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("input pattern 'in/*/*.xml': cannot read folder " +
+                   (dir / "in" / "locked").string()) != std::string::npos);
+}
+
 TEST_CASE("an unreadable rules subfolder or tables year folder: exit 2, named",
           "[hardening][inputs]") {
   auto dir = open_dir("unreadable-sets");
