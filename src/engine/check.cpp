@@ -175,19 +175,23 @@ std::vector<std::string> drop_duplicate_inputs(std::vector<std::string> files,
   std::vector<std::string> kept;
   for (size_t i = 0; i < files.size(); ++i) {
     std::optional<size_t> same;
+    const char* how = "same file";
     if (info[i].regular) {
       auto [it, fresh] = by_inode.emplace(std::make_pair(info[i].dev, info[i].ino), i);
       if (!fresh) same = it->second;
       if (fresh && sizes[info[i].size] > 1) {
         if (auto digest = sha256_file(files[i])) {
           auto [h, new_hash] = by_hash.emplace(*digest, i);
-          if (!new_hash) same = h->second;
+          if (!new_hash) {
+            same = h->second;
+            how = "same content";
+          }
         }
       }
     }
     if (same) {
       diagnostics.warning(files[i], 0, 0,
-                          "the same extract as " + files[*same] + " (same content): checked once");
+                          "the same extract as " + files[*same] + " (" + how + "): checked once");
       continue;
     }
     kept.push_back(files[i]);
