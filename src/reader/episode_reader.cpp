@@ -1039,6 +1039,11 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
         e.resh_id = attribute("reshID");
         e.enhet_lokal = attribute("enhetLokal");
         e.org_nr = attribute("orgNr");
+        // Names and ids reach every report: bounded like the Objektholder's attributes.
+        if (std::string why = too_long(e); !why.empty()) {
+          report(tok_, why);
+          break;
+        }
         if (e.enhet_id.empty()) {
           report(tok_, has_attribute("enhetID")
                            ? "empty value for required attribute 'enhetID' on <Enhet>"
@@ -1059,6 +1064,22 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
       default:
         break;
     }
+  }
+
+  /// Why an Enhet's attribute is longer than attribute_limit() allows, or "".
+  static std::string too_long(const Enhet& e) {
+    for (const auto& [name, value] :
+         {std::pair<const char*, const std::string*>{"enhetID", &e.enhet_id},
+          {"reshID", &e.resh_id},
+          {"enhetLokal", &e.enhet_lokal},
+          {"orgNr", &e.org_nr}}) {
+      if (value->size() > reader::attribute_limit(name)) {
+        return std::string("value of '") + name + "' on <Enhet> is " +
+               std::to_string(value->size()) + " bytes long (at most " +
+               std::to_string(reader::attribute_limit(name)) + ")";
+      }
+    }
+    return {};
   }
 
   std::string attribute(std::string_view local_wanted) const {

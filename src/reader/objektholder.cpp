@@ -64,7 +64,7 @@ class Converter {
       if (n.type() == pugi::node_element) {
         for (auto a : n.attributes()) {
           const char* name = local_of(a.name());
-          const size_t limit = value_limit(name);
+          const size_t limit = attribute_limit(name);
           if (::strnlen(a.value(), limit + 1) > limit) {
             error(n, "value of '" + std::string(name) + "' on <" + local_of(n.name()) + "> is " +
                          std::to_string(std::strlen(a.value())) + " bytes long (at most " +
@@ -91,15 +91,6 @@ class Converter {
       if (n == oh) break;
       n = n.next_sibling();
     }
-  }
-
-  /// The longest value an attribute may have: codes a few dozen bytes, ids and numbers 100,
-  /// anything else (names, versions) 1000.
-  static size_t value_limit(const char* name) {
-    if (std::strcmp(name, "kodeVerdi") == 0) return kMaxKodeVerdiBytes;
-    std::string_view v(name);
-    if (v.ends_with("ID") || v.ends_with("Nr") || v.ends_with("GUID")) return kMaxIdBytes;
-    return kMaxAttributeBytes;
   }
 
   size_t offset(const pugi::xml_node& n) const {
@@ -326,6 +317,14 @@ class Converter {
 };
 
 }  // namespace
+
+size_t attribute_limit(std::string_view local_name) {
+  if (local_name == "kodeVerdi") return kMaxKodeVerdiBytes;
+  if (local_name.ends_with("ID") || local_name.ends_with("Nr") || local_name.ends_with("GUID")) {
+    return kMaxIdBytes;
+  }
+  return kMaxAttributeBytes;
+}
 
 bool convert_objektholder(const pugi::xml_node& objektholder, ChunkSink& sink,
                           const std::shared_ptr<const MeldingInfo>& melding, uint32_t file_id,
