@@ -46,6 +46,8 @@ struct CheckOptions {
   unsigned lock_wait_seconds = 600;  ///< how long to wait for another run's history lock
   unsigned threads = 0;              ///< 0: all cores
   bool progress = true;              ///< progress on stderr when it is a terminal
+  bool follow_symlinks = false;      ///< follow symlinks found inside a searched input folder
+  bool unknown_units_error = false;  ///< units catalogue gaps are errors (exit 2), not warnings
 };
 
 /// What a run ended with.
@@ -66,7 +68,10 @@ void request_stop();
 bool stop_requested();
 
 /// Expands files and directories to the list of extract files, sorted within each directory.
+/// A missing input or a folder that cannot be read is an error; symlinks inside a searched
+/// folder are skipped with a warning unless `follow_symlinks`; the same file given twice (by
+/// path, link or identical content) is kept once, with a warning.
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs,
-                                       Diagnostics& diagnostics);
+                                       Diagnostics& diagnostics, bool follow_symlinks = false);
 
 }  // namespace nprcheck

@@ -166,6 +166,8 @@ class CompiledExpr {
   Value eval(Frame& frame) const;
   /// Evaluates a bool expression; null counts as false.
   bool eval_bool(Frame& frame) const;
+  /// True if the expression reads the field `owner.name` (e.g. "episode.radiologi").
+  [[nodiscard]] bool uses_field(std::string_view qualified) const;
   /// Evaluates a list<kode> (or kode) expression and appends the codes to `out` (null: none).
   void eval_codes(Frame& frame, std::vector<const Kode*>& out) const;
   /// Evaluates and converts to text as a message does (Frame::to_text); for templates, the

@@ -63,6 +63,10 @@ struct RunManifest {
   std::string tables_dir;
   std::vector<ManifestTable> tables;
   std::string units_file;  ///< empty when no catalogue was given
+  /// Units catalogue gaps: avdeling reshIDs not in the catalogue -> their episodes.
+  std::map<std::string, uint64_t> unknown_units;
+  /// Rules that read episode.radiologi ran without a units catalogue (no unit is radiology).
+  bool units_catalogue_missing = false;
   std::vector<ManifestInput> inputs;
   std::vector<std::string> missing_tables;  ///< "ICD10 2016": years seen without a table
   uint64_t episodes = 0;

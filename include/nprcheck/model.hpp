@@ -76,6 +76,10 @@ struct Kode {
   // Resolved by prepare_episode():
   KodeSystem system = KodeSystem::kOther;  ///< D -> ICD10; K/M/R; Q by table look-up
   DateTime dato;                           ///< the date the code is checked against
+  /// How many of the episode's diagnosis codes (for a Tilstand's code) or procedure codes (for
+  /// a Prosedyre's) have this verdi, this one included.
+  uint32_t forekomster = 1;
+  bool forste_forekomst = true;  ///< no code of the same kind before it has this verdi
 };
 
 /// `Tilstand`: a diagnosis; the one with the lowest tilstNr is the hovedtilstand.
@@ -136,10 +140,13 @@ struct Episode {
   uint64_t sequence = 0;  ///< position in its file (0, 1, 2 ...): the stable order of findings
 
   // Resolved by prepare_episode():
-  std::string avdeling;    ///< reshID of the avdeling (RefEnhet typeEnhet 7); empty if none
-  std::string unit;        ///< reshID of the level-2 unit (= avdeling without a catalogue)
-  std::string unit_name;   ///< name of the level-2 unit (catalogue, else enhetLokal)
-  bool radiologi = false;  ///< the avdeling is a radiology unit (units catalogue)
+  std::string avdeling;       ///< reshID of the avdeling (RefEnhet typeEnhet 7); empty if none
+  std::string unit;           ///< reshID of the level-2 unit (= avdeling without a catalogue)
+  std::string unit_name;      ///< name of the level-2 unit (catalogue, else enhetLokal)
+  bool radiologi = false;     ///< the avdeling is a radiology unit (units catalogue)
+  bool in_catalogue = false;  ///< the avdeling has a row in the units catalogue
+  /// Bit (1 << KodeSystem) for each code system among the procedure codes.
+  uint8_t prosedyre_systemer = 0;
   /// Error findings of this episode in this run, set by the engine after the rules ran (0
   /// while they run): what indicators see as `episode.feil`.
   uint32_t feil = 0;

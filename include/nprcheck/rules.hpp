@@ -112,6 +112,9 @@ class RuleSet {
   /// Keeps only the rules whose id matches the glob (`BV-*`, `KODE-00?`); returns how many.
   size_t select(std::string_view id_glob);
 
+  /// True if a selected rule reads the field `owner.name` (e.g. "episode.radiologi", which
+  /// needs the units catalogue).
+  [[nodiscard]] bool selected_use_field(std::string_view qualified) const;
   /// The rules, sorted by id, as the manifest lists them.
   [[nodiscard]] std::vector<ManifestRule> manifest() const;
   /// SHA-256 over the rule files and rule data, in path order.

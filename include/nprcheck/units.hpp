@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "nprcheck/diagnostic.hpp"
 #include "nprcheck/status.hpp"
@@ -32,6 +33,10 @@ class UnitsCatalogue {
 
   /// The row for an avdeling reshID, or nullptr.
   [[nodiscard]] const UnitEntry* find(std::string_view resh_id) const;
+  /// True if some row names this reshID as its level-2 unit (niva2_reshID).
+  [[nodiscard]] bool is_niva2(std::string_view resh_id) const {
+    return niva2_.find(resh_id) != niva2_.end();
+  }
   [[nodiscard]] bool empty() const { return units_.empty(); }
   [[nodiscard]] size_t size() const { return units_.size(); }
   /// Adds or replaces a row (tests, rule test cases).
@@ -46,6 +51,7 @@ class UnitsCatalogue {
     }
   };
   std::unordered_map<std::string, UnitEntry, KeyHash, std::equal_to<>> units_;
+  std::unordered_set<std::string, KeyHash, std::equal_to<>> niva2_;
 };
 
 }  // namespace nprcheck

@@ -124,6 +124,13 @@ void print_summary(const CheckOutcome& o) {
     std::fprintf(stderr, "WARNING: no %s table loaded: those codes were not checked\n",
                  missing.c_str());
   }
+  if (m.units_catalogue_missing) {
+    std::fprintf(stderr, "WARNING: no units catalogue: radiology units were not exempted\n");
+  }
+  for (const auto& [resh, n] : m.unknown_units) {
+    std::fprintf(stderr, "WARNING: avdeling %s is not in the units catalogue (%llu episodes)\n",
+                 resh.c_str(), static_cast<unsigned long long>(n));
+  }
   for (const auto& f : o.incomplete_inputs) {
     std::fprintf(stderr, "NOT FULLY CHECKED: %s\n", f.c_str());
   }
@@ -142,7 +149,7 @@ int run_check(const std::vector<std::string>& args) {
     if (!loaded || config_diags.has_errors()) return kExitError;
   }
   std::vector<std::string> formats;
-  std::string fail_on, from, to, max_error_rate, max_new_errors, umask;
+  std::string fail_on, from, to, max_error_rate, max_new_errors, umask, unknown_units;
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")("out,o", po::value(&opt.out_dir),
                                                  "output directory for the reports (required)")(
@@ -168,6 +175,10 @@ int run_check(const std::vector<std::string>& args) {
       "to", po::value(&to), "only episodes with innDatoTid on or before this date")(
       "episode", po::value(&opt.episode_id), "only this episode (episodeID)")(
       "threads,j", po::value(&opt.threads), "worker threads (default: all cores)")(
+      "follow-symlinks", "follow symlinks found in a searched input folder (default: skip them)")(
+      "unknown-units", po::value(&unknown_units),
+      "warn or error: avdelinger missing from --units, or no --units while rules need it "
+      "(default: warn; error exits 2)")(
       "no-progress", "no progress line on stderr, even on a terminal")("quiet,q",
                                                                        "no summary on stderr");
   po::options_description nightly("nightly operation (see docs/operations.md)");
@@ -200,6 +211,15 @@ int run_check(const std::vector<std::string>& args) {
   }
   if (vm.count("no-progress") != 0) opt.progress = false;
   if (vm.count("no-indicators") != 0) opt.indicators = false;
+  if (vm.count("follow-symlinks") != 0) opt.follow_symlinks = true;
+  if (!unknown_units.empty()) {
+    if (unknown_units != "warn" && unknown_units != "error") {
+      std::fprintf(stderr, "nprcheck check: --unknown-units must be warn or error, not '%s'\n",
+                   unknown_units.c_str());
+      return kExitError;
+    }
+    opt.unknown_units_error = unknown_units == "error";
+  }
   if (!formats.empty()) opt.formats = split_formats(formats);
   for (const auto& f : opt.formats) {
     if (f != "html" && f != "csv" && f != "sarif" && f != "junit") {

@@ -25,6 +25,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -36,6 +37,7 @@
 #include "nprcheck/episode_reader.hpp"
 #include "nprcheck/exit_codes.hpp"
 #include "nprcheck/expr.hpp"
+#include "nprcheck/file_input.hpp"
 #include "nprcheck/hash.hpp"
 #include "nprcheck/history.hpp"
 #include "nprcheck/output_stage.hpp"
@@ -70,7 +72,8 @@ struct BatchResult {
   std::map<std::string, std::pair<std::string, uint64_t>> unit_episodes;  // unit -> (name, n)
   std::set<std::pair<std::string, int>> missing;  // (system, year) of codes left unchecked
   uint64_t unchecked_codes = 0;
-  IndicatorTally indicators;  ///< per unit x month x indicator
+  IndicatorTally indicators;                      ///< per unit x month x indicator
+  std::map<std::string, uint64_t> unknown_units;  // avdeling not in the catalogue -> episodes
 };
 
 bool code_is_table_checked(const Kode& k) {
@@ -159,6 +162,7 @@ BatchResult process_batch(std::vector<Episode>& episodes, const CheckOptions& o,
     ++u.second;
     note_missing_tables(e, tables, r);
     size_t before = findings.size();
+    if (!units.empty() && !e.avdeling.empty() && !e.in_catalogue) ++r.unknown_units[e.avdeling];
     rules.evaluate(e, ctx, findings);
     if (indicators != nullptr) {
       count_indicators(e, findings, before, *indicators, tables, frame, r.indicators);
@@ -167,6 +171,54 @@ BatchResult process_batch(std::vector<Episode>& episodes, const CheckOptions& o,
   for (const auto& f : findings) (r.ndjson += finding_to_json(f)) += '\n';
   episodes.clear();  // freed here, on the worker, not on the reading thread
   return r;
+}
+
+/// Keeps the first of inputs that are the same file (same device and inode) or have the same
+/// content (SHA-256, computed only for regular files that share their size with another).
+std::vector<std::string> drop_duplicate_inputs(std::vector<std::string> files,
+                                               Diagnostics& diagnostics) {
+  struct Info {
+    bool regular = false;
+    dev_t dev = 0;
+    ino_t ino = 0;
+    off_t size = 0;
+  };
+  std::vector<Info> info(files.size());
+  std::map<off_t, int> sizes;
+  for (size_t i = 0; i < files.size(); ++i) {
+    struct stat st {};
+    if (::stat(files[i].c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      info[i] = {true, st.st_dev, st.st_ino, st.st_size};
+      ++sizes[st.st_size];
+    }
+  }
+  std::map<std::pair<dev_t, ino_t>, size_t> by_inode;
+  std::map<std::string, size_t> by_hash;
+  std::vector<std::string> kept;
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::optional<size_t> same;
+    const char* how = "same file";
+    if (info[i].regular) {
+      auto [it, fresh] = by_inode.emplace(std::make_pair(info[i].dev, info[i].ino), i);
+      if (!fresh) same = it->second;
+      if (fresh && sizes[info[i].size] > 1) {
+        if (auto digest = sha256_file(files[i])) {
+          auto [h, new_hash] = by_hash.emplace(*digest, i);
+          if (!new_hash) {
+            same = h->second;
+            how = "same content";
+          }
+        }
+      }
+    }
+    if (same) {
+      diagnostics.warning(files[i], 0, 0,
+                          "the same extract as " + files[*same] + " (" + how + "): checked once");
+      continue;
+    }
+    kept.push_back(files[i]);
+  }
+  return kept;
 }
 
 std::string describe_filters(const CheckOptions& o) {
@@ -180,13 +232,39 @@ std::string describe_filters(const CheckOptions& o) {
   return f;
 }
 
+/// Gaps in the units catalogue, on stderr, in the log and in the manifest (summary.json and the
+/// HTML index show them): avdelinger it lacks, or no catalogue while rules need one. Warnings,
+/// or errors (exit 2) with --unknown-units error.
+void report_units_gaps(const CheckOptions& o, const RuleSet& rules, RunManifest& m,
+                       Diagnostics& diagnostics) {
+  auto say = [&](const std::string& file, const std::string& text) {
+    if (o.unknown_units_error) {
+      spdlog::error("{}", text);
+      diagnostics.error(file, 0, 0, text);
+    } else {
+      spdlog::warn("{}", text);
+      diagnostics.warning(file, 0, 0, text);
+    }
+  };
+  if (o.units_file.empty() && m.episodes > 0 && rules.selected_use_field("episode.radiologi")) {
+    m.units_catalogue_missing = true;
+    say("",
+        "no units catalogue (--units): rules that exempt radiology units ran as if no unit "
+        "were radiology");
+  }
+  for (const auto& [resh, n] : m.unknown_units) {
+    say(o.units_file, "avdeling reshID " + resh + " is not in the units catalogue: " +
+                          std::to_string(n) + " episode(s) counted as a unit of their own");
+  }
+}
+
 }  // namespace
 
 void request_stop() { g_stop.store(true, std::memory_order_relaxed); }
 bool stop_requested() { return g_stop.load(std::memory_order_relaxed); }
 
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs,
-                                       Diagnostics& diagnostics) {
+                                       Diagnostics& diagnostics, bool follow_symlinks) {
   std::vector<std::string> files;
   for (const auto& in : inputs) {
     std::error_code ec;
@@ -195,24 +273,34 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs,
       diagnostics.error(in, 0, 0, "no such file or directory");
       continue;
     }
-    if (fs::is_directory(st)) {
-      std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(
-               in, fs::directory_options::skip_permission_denied, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && is_extract_name(it->path().filename().string())) {
-          found.push_back(it->path().string());
-        }
-      }
-      if (ec) diagnostics.error(in, 0, 0, "cannot read directory: " + ec.message());
-      std::sort(found.begin(), found.end());
-      if (found.empty()) diagnostics.warning(in, 0, 0, "no *.xml or *.xml.gz files in directory");
-      files.insert(files.end(), found.begin(), found.end());
-    } else {
+    if (!fs::is_directory(st)) {
       files.push_back(in);
+      continue;
+    }
+    FolderWalk walk = walk_folder(in, [](const fs::path&) { return true; });
+    for (const auto& [folder, why] : walk.unreadable) {
+      diagnostics.error(folder.string(), 0, 0, "cannot read input folder: " + why);
+    }
+    size_t found = 0;
+    for (const auto& e : walk.entries) {
+      if (!is_extract_name(e.path.filename().string())) continue;
+      if (e.kind == WalkKind::kSymlink && !follow_symlinks) {
+        // A link may lead anywhere (/etc/shadow): only files given by name are followed.
+        diagnostics.warning(e.path.string(), 0, 0,
+                            "a symlink in a searched folder is not followed (give the file "
+                            "itself, or --follow-symlinks)");
+        continue;
+      }
+      if (e.kind == WalkKind::kOther) continue;
+      if (e.kind == WalkKind::kSymlink && !fs::is_regular_file(e.path, ec)) continue;
+      files.push_back(e.path.string());
+      ++found;
+    }
+    if (found == 0 && walk.unreadable.empty()) {
+      diagnostics.warning(in, 0, 0, "no *.xml or *.xml.gz files in directory");
     }
   }
-  return files;
+  return drop_duplicate_inputs(std::move(files), diagnostics);
 }
 
 CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
@@ -295,7 +383,8 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     diagnostics.warning(m.tables_dir, 0, 0, w);
   }
 
-  std::vector<std::string> files = expand_inputs(options.inputs, diagnostics);
+  std::vector<std::string> files =
+      expand_inputs(options.inputs, diagnostics, options.follow_symlinks);
   if (files.empty()) {
     diagnostics.error("", 0, 0, "no input extracts to check");
     return fail(kExitError);
@@ -323,6 +412,7 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     }
     missing.insert(r.missing.begin(), r.missing.end());
     run_indicators.merge(r.indicators);
+    for (const auto& [resh, n] : r.unknown_units) m.unknown_units[resh] += n;
     ndjson << r.ndjson;
   };
 
@@ -420,6 +510,8 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
                         "no " + system + " table for " + std::to_string(year) +
                             " is loaded: codes of that year were NOT checked against a table");
   }
+
+  report_units_gaps(options, *rules, m, diagnostics);
 
   // Nightly operation: waivers and run history rewrite the findings with their status.
   uint64_t new_errors = 0;

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -25,13 +26,26 @@ const std::vector<std::string> kKeys = {
     "inputs",         "tables",   "rules",      "units",     "out",
     "formats",        "fail_on",  "history",    "waivers",   "max_error_rate",
     "max_new_errors", "log_file", "log_format", "log_level", "umask",
-    "threads",        "progress", "filters",    "lock_wait", "indicators"};
+    "threads",        "progress", "filters",    "lock_wait", "indicators",
+    "unknown_units"};
 const std::vector<std::string> kFilterKeys = {"unit", "rule", "from", "to", "episode"};
 const std::vector<std::string> kFormats = {"html", "csv", "sarif", "junit"};
 const std::vector<std::string> kSeverities = {"error", "warning", "info"};
 const std::vector<std::string> kLogFormats = {"text", "json"};
+const std::vector<std::string> kUnknownUnits = {"warn", "error"};
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info",     "warning",
                                              "warn",  "error", "critical", "off"};
+
+/// The first folder glob() could not read (other than a missing one), for the error message.
+thread_local std::string g_glob_error;
+
+/// glob()'s error callback: a folder that cannot be read aborts the expansion (it would else
+/// be skipped in silence, and its extracts never checked).
+int on_glob_error(const char* path, int err) {
+  if (err == ENOENT || err == ENOTDIR) return 0;
+  g_glob_error = std::string(path) + ": " + std::strerror(err);
+  return 1;
+}
 
 bool has_glob_chars(const std::string& s) { return s.find_first_of("*?[{~") != std::string::npos; }
 
@@ -151,7 +165,8 @@ struct Loader {
         continue;
       }
       glob_t g{};
-      int rc = ::glob(full.c_str(), GLOB_TILDE | GLOB_BRACE, nullptr, &g);
+      g_glob_error.clear();
+      int rc = ::glob(full.c_str(), GLOB_TILDE | GLOB_BRACE, on_glob_error, &g);
       if (rc == 0) {
         for (size_t i = 0; i < g.gl_pathc; ++i) files.emplace_back(g.gl_pathv[i]);  // sorted
       } else if (rc == GLOB_NOMATCH) {
@@ -162,6 +177,8 @@ struct Loader {
         } else {
           src.warning(d, node, msg);
         }
+      } else if (rc == GLOB_ABORTED && !g_glob_error.empty()) {
+        fail(node, "input pattern '" + pattern + "': cannot read folder " + g_glob_error);
       } else {
         fail(node, "cannot expand input pattern '" + pattern + "'");
       }
@@ -295,6 +312,8 @@ struct Loader {
         } else {
           ok = false;
         }
+      } else if (key == "unknown_units") {
+        if (auto s = one_of(v, key, kUnknownUnits)) o.unknown_units_error = *s == "error";
       } else if (key == "log_format") {
         if (auto s = one_of(v, key, kLogFormats)) o.log_format = *s;
       } else if (key == "log_level") {
@@ -467,6 +486,7 @@ std::string effective_config_yaml(const CheckOptions& o) {
   path("rules", o.rules_dir, "the bundled rules");
   path("indicators", o.indicators_dir, "the bundled indicators");
   path("units", o.units_file, "no units catalogue");
+  e << YAML::Key << "unknown_units" << YAML::Value << (o.unknown_units_error ? "error" : "warn");
   path("out", o.out_dir, "not set: give --out");
   e << YAML::Key << "formats" << YAML::Value << YAML::Flow << o.formats;
   e << YAML::Key << "fail_on" << YAML::Value << severity_name(o.fail_on);

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "nprcheck/file_input.hpp"
 #include "nprcheck/suggest.hpp"
 
 namespace nprcheck::ops_detail {
@@ -20,25 +21,6 @@ namespace {
 uint32_t to_pos(int v) { return v < 0 ? 0 : static_cast<uint32_t>(v) + 1; }
 
 }  // namespace
-
-size_t first_invalid_utf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c == 0) return i;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (len == 0 || i + len > text.size() || c == 0xC0 || c == 0xC1 || c > 0xF4) return i;
-    for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return i;
-    }
-    i += len;
-  }
-  return std::string_view::npos;
-}
 
 void YamlSource::error(Diagnostics& d, const YAML::Node& at, const std::string& message) const {
   error_at(d, at.IsDefined() ? at.Mark() : YAML::Mark::null_mark(), message);
@@ -56,30 +38,16 @@ void YamlSource::error_at(Diagnostics& d, const YAML::Mark& at, const std::strin
 }
 
 std::optional<std::string> read_text_file(const std::string& path, Diagnostics& d) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    d.error(path, 0, 0, std::string("cannot open: ") + std::strerror(errno));
+  auto bytes = read_regular_file(path, kMaxSmallFileBytes);
+  if (!bytes) {
+    d.error(path, 0, 0, "cannot open: " + bytes.status().message());
     return std::nullopt;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
-    d.error(path, 0, 0, "cannot read");
-    return std::nullopt;
-  }
-  std::string text = ss.str();
+  std::string text = std::move(*bytes);
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // UTF-8 BOM
   if (size_t bad = first_invalid_utf8(text); bad != std::string::npos) {
     // Binary data, or a file saved as Windows-1252: say so instead of parsing garbage.
-    uint32_t line = 1, col = 1;
-    for (size_t i = 0; i < bad; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
+    auto [line, col] = line_col_of(text, bad);
     d.error(path, line, col,
             "not a UTF-8 text file (a NUL byte or invalid UTF-8 here); save it as UTF-8");
     return std::nullopt;
@@ -88,6 +56,13 @@ std::optional<std::string> read_text_file(const std::string& path, Diagnostics& 
 }
 
 std::optional<YAML::Node> parse_yaml(const YamlSource& src, Diagnostics& d) {
+  if (auto line = second_yaml_document_line(src.text())) {
+    YAML::Mark at;
+    at.line = static_cast<int>(*line) - 1;
+    src.error_at(d, at,
+                 "a second YAML document: one document per file (remove the '---' or '...')");
+    return std::nullopt;
+  }
   try {
     return YAML::Load(src.text());
   } catch (const YAML::ParserException& e) {

@@ -34,15 +34,12 @@ class YamlSource {
   std::string text_;
 };
 
-/// Offset of the first NUL byte or invalid UTF-8 sequence in `text`, or npos.
-size_t first_invalid_utf8(std::string_view text);
-
-/// Reads a whole file (a UTF-8 BOM is dropped); nullopt (and an error naming the file) when it
-/// cannot be read or is not UTF-8 text.
+/// Reads a whole regular file of at most kMaxSmallFileBytes (a UTF-8 BOM is dropped); nullopt
+/// (and an error naming the file) when it cannot be read, is not a regular file or not UTF-8.
 std::optional<std::string> read_text_file(const std::string& path, Diagnostics& d);
 
 /// Parses `src`'s text; an undefined node (and an error at the parser's position) on a syntax
-/// error. An empty document parses as a null node.
+/// error or a second document. An empty document parses as a null node.
 std::optional<YAML::Node> parse_yaml(const YamlSource& src, Diagnostics& d);
 
 /// The closest candidate to `word` by edit distance, or empty when none is close.

@@ -236,6 +236,9 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
 
   void report(const Pos& p, std::string message, bool with_excerpt = true) {
     complete_ = false;
+    // A file that has not shown an NPR-melding root may be anything (a link to /etc/shadow):
+    // its lines are never quoted.
+    with_excerpt = with_excerpt && extract_root_;
     if (stopped_) return;
     ++errors_;
     if (deferred_) {
@@ -894,7 +897,8 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
       }
       root_seen_ = true;
       auto l = local();
-      if (l != "Melding" && l != "MsgHead") {
+      extract_root_ = l == "Melding" || l == "MsgHead";
+      if (!extract_root_) {
         fatal(tok_, "not an NPR-melding: the root element is <" + shown_name() +
                         ">, expected <Melding> or <MsgHead>");
       }
@@ -1035,6 +1039,11 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
         e.resh_id = attribute("reshID");
         e.enhet_lokal = attribute("enhetLokal");
         e.org_nr = attribute("orgNr");
+        // Names and ids reach every report: bounded like the Objektholder's attributes.
+        if (std::string why = too_long(e); !why.empty()) {
+          report(tok_, why);
+          break;
+        }
         if (e.enhet_id.empty()) {
           report(tok_, has_attribute("enhetID")
                            ? "empty value for required attribute 'enhetID' on <Enhet>"
@@ -1055,6 +1064,22 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
       default:
         break;
     }
+  }
+
+  /// Why an Enhet's attribute is longer than attribute_limit() allows, or "".
+  static std::string too_long(const Enhet& e) {
+    for (const auto& [name, value] :
+         {std::pair<const char*, const std::string*>{"enhetID", &e.enhet_id},
+          {"reshID", &e.resh_id},
+          {"enhetLokal", &e.enhet_lokal},
+          {"orgNr", &e.org_nr}}) {
+      if (value->size() > reader::attribute_limit(name)) {
+        return std::string("value of '") + name + "' on <Enhet> is " +
+               std::to_string(value->size()) + " bytes long (at most " +
+               std::to_string(reader::attribute_limit(name)) + ")";
+      }
+    }
+    return {};
   }
 
   std::string attribute(std::string_view local_wanted) const {
@@ -1278,6 +1303,7 @@ class ReaderImpl final : public EpisodeReader, private reader::ChunkSink {
 
   bool decl_seen_ = false;
   bool root_seen_ = false;
+  bool extract_root_ = false;  ///< the root element is <Melding> or <MsgHead>
   bool melding_seen_ = false;
   int melding_open_ = 0;
   std::vector<Open> stack_;

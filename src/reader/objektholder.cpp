@@ -14,6 +14,10 @@ namespace nprcheck::reader {
 
 namespace {
 
+constexpr size_t kMaxKodeVerdiBytes = 32;
+constexpr size_t kMaxIdBytes = 100;
+constexpr size_t kMaxAttributeBytes = 1000;
+
 const char* local_of(const char* qname) {
   const char* colon = std::strrchr(qname, ':');
   return colon != nullptr ? colon + 1 : qname;
@@ -36,6 +40,8 @@ class Converter {
       : sink_(sink), melding_(std::move(melding)), file_id_(file_id) {}
 
   bool run(const pugi::xml_node& oh, std::vector<Episode>& out) {
+    check_structure(oh);
+    if (!ok_) return false;
     auto pasient = read_pasient(oh);
     std::vector<Episode> episodes;
     for (auto child : oh.children()) {
@@ -47,6 +53,46 @@ class Converter {
   }
 
  private:
+  /// One pass over the Objektholder before it is read: every attribute value within its length
+  /// limit (a 60 MB kodeVerdi would otherwise reach every report), and no <Episode> inside
+  /// another (it would be dropped without a word). Linear, no allocation; stops at the first
+  /// problem (the Objektholder is then skipped whole).
+  void check_structure(const pugi::xml_node& oh) {
+    int in_episode = 0;
+    pugi::xml_node n = oh.first_child();
+    while (n) {
+      if (n.type() == pugi::node_element) {
+        for (auto a : n.attributes()) {
+          const char* name = local_of(a.name());
+          const size_t limit = attribute_limit(name);
+          if (::strnlen(a.value(), limit + 1) > limit) {
+            error(n, "value of '" + std::string(name) + "' on <" + local_of(n.name()) + "> is " +
+                         std::to_string(std::strlen(a.value())) + " bytes long (at most " +
+                         std::to_string(limit) + ")");
+            return;  // the Objektholder is not read: one error says why
+          }
+        }
+        if (in_episode > 0 && is_element(n, "Episode")) {
+          error(n,
+                "an <Episode> inside another <Episode> is not read: each Episode belongs "
+                "directly in its <Objektholder>");
+          return;  // 200,000 nested ones must not give 200,000 errors
+        }
+      }
+      if (n.first_child()) {
+        if (is_element(n, "Episode")) ++in_episode;
+        n = n.first_child();
+        continue;
+      }
+      while (n != oh && !n.next_sibling()) {
+        n = n.parent();
+        if (n != oh && is_element(n, "Episode")) --in_episode;
+      }
+      if (n == oh) break;
+      n = n.next_sibling();
+    }
+  }
+
   size_t offset(const pugi::xml_node& n) const {
     ptrdiff_t o = n.offset_debug();  // the name, just after '<'
     return o > 0 ? static_cast<size_t>(o - 1) : 0;
@@ -288,6 +334,14 @@ class Converter {
 };
 
 }  // namespace
+
+size_t attribute_limit(std::string_view local_name) {
+  if (local_name == "kodeVerdi") return kMaxKodeVerdiBytes;
+  if (local_name.ends_with("ID") || local_name.ends_with("Nr") || local_name.ends_with("GUID")) {
+    return kMaxIdBytes;
+  }
+  return kMaxAttributeBytes;
+}
 
 bool convert_objektholder(const pugi::xml_node& objektholder, ChunkSink& sink,
                           const std::shared_ptr<const MeldingInfo>& melding, uint32_t file_id,

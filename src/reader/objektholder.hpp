@@ -5,6 +5,7 @@
 #include <memory>
 #include <pugixml.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nprcheck/model.hpp"
@@ -20,6 +21,10 @@ class ChunkSink {
   /// Reports an error at byte `offset` of the chunk.
   virtual void error_at(size_t offset, std::string message) = 0;
 };
+
+/// The longest value an attribute may have (a longer one is an input error): a kodeVerdi 32
+/// bytes, ids and numbers (`…ID`, `…Nr`, `…GUID`) 100, anything else (names, versions) 1000.
+size_t attribute_limit(std::string_view local_name);
 
 /// Converts `objektholder` into episodes appended to `out` (with `melding`, `file_id` and their
 /// lines set, sequence left 0). Returns false, leaving `out` as it was, if any error was reported.

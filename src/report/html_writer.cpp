@@ -127,6 +127,15 @@ std::string run_alerts(const RunManifest& m) {
     a += "<li class=\"alert\">Mangler kodetabell for " + esc(missing) +
          ": koder fra dette året er ikke kontrollert mot en kodetabell.</li>\n";
   }
+  if (m.units_catalogue_missing) {
+    a += "<li class=\"alert\">Ingen enhetskatalog (--units): radiologienheter er ikke unntatt "
+         "fra BV-reglene.</li>\n";
+  }
+  for (const auto& [resh, n] : m.unknown_units) {
+    a += "<li class=\"alert\">Avdeling " + esc(resh) +
+         " finnes ikke i enhetskatalogen: " + std::to_string(n) +
+         " episode(r) er telt som en egen enhet.</li>\n";
+  }
   for (const auto& in : m.inputs) {
     if (!in.complete) {
       a += "<li class=\"alert error\">Filen " + esc(in.path) +

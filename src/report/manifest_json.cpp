@@ -279,6 +279,22 @@ void add_novelty(ojson& j, bool known, uint64_t new_findings, uint64_t persistin
                                              : ojson(nullptr);
 }
 
+/// The units catalogue's gaps: whether one was given, whether rules missed it, unknown avdelinger.
+ojson units_catalogue_json(const RunManifest& m) {
+  ojson c;
+  c["file"] = m.units_file.empty() ? ojson(nullptr) : ojson(m.units_file);
+  c["missing_but_needed"] = m.units_catalogue_missing;
+  ojson unknown = ojson::array();
+  for (const auto& [resh, n] : m.unknown_units) {
+    ojson u;
+    u["reshID"] = resh;
+    u["episodes"] = n;
+    unknown.push_back(std::move(u));
+  }
+  c["unknown_avdelinger"] = std::move(unknown);
+  return c;
+}
+
 /// summary.json from the key figures.
 std::string summary_json(const RunManifest& m, const report::KeyFigures* k,
                          const PreviousRun* previous, const IndicatorReport* indicators = nullptr) {
@@ -288,6 +304,7 @@ std::string summary_json(const RunManifest& m, const report::KeyFigures* k,
   j["finished"] = m.finished;
   j["filters"] = m.filters;
   j["previous_run"] = previous != nullptr ? ojson(previous->started) : ojson(nullptr);
+  j["units_catalogue"] = units_catalogue_json(m);
   ojson total;
   total["episodes"] = k->episodes;
   total["findings"] = k->findings;

@@ -366,6 +366,30 @@ Value CompiledExpr::eval(Frame& frame) const {
 
 bool CompiledExpr::eval_bool(Frame& frame) const { return root_ && truthy(eval(frame)); }
 
+namespace {
+
+bool node_uses_field(const detail::Node& n, std::string_view qualified) {
+  if (n.op == detail::Op::kField && n.field != nullptr) {
+    const std::string owner = type_name(Type{n.field->owner});
+    if (qualified.size() == owner.size() + 1 + std::strlen(n.field->name) &&
+        qualified.substr(0, owner.size()) == owner && qualified[owner.size()] == '.' &&
+        qualified.substr(owner.size() + 1) == n.field->name) {
+      return true;
+    }
+  }
+  if (n.let_expr && node_uses_field(*n.let_expr, qualified)) return true;
+  for (const auto& k : n.kids) {
+    if (k && node_uses_field(*k, qualified)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool CompiledExpr::uses_field(std::string_view qualified) const {
+  return root_ && node_uses_field(*root_, qualified);
+}
+
 void CompiledExpr::eval_codes(Frame& frame, std::vector<const Kode*>& out) const {
   if (!root_) return;
   Value v = eval(frame);

@@ -22,6 +22,7 @@ constexpr Type kDateT{Kind::kDate};
 constexpr Type kKodeT{Kind::kKode};
 constexpr Type kTilstandT{Kind::kTilstand};
 constexpr Type kKodeList{Kind::kList, Kind::kKode};
+constexpr Type kStringList{Kind::kList, Kind::kString};
 constexpr Type kTilstandList{Kind::kList, Kind::kTilstand};
 constexpr Type kTiltakList{Kind::kList, Kind::kTiltak};
 constexpr Type kProsedyreList{Kind::kList, Kind::kProsedyre};
@@ -189,6 +190,18 @@ const FieldDef kFields[] = {
      [](const Value& o, Frame& f) { return codes_of(f, E(o), true, false); }},
     {Kind::kEpisode, "prosedyrekoder", kKodeList, false, "the codes of every Prosedyre",
      [](const Value& o, Frame& f) { return codes_of(f, E(o), false, true); }},
+    {Kind::kEpisode, "prosedyresystemer", kStringList, false,
+     "the systems ('NCSP', 'NCMP', 'NCRP', 'ICD10', 'ANNET') of the procedure codes, each once "
+     "(known per episode: 'NCRP' in episode.prosedyresystemer is constant time)",
+     [](const Value& o, Frame& f) {
+       uint32_t b = FrameAccess::begin_list(f);
+       for (unsigned s = 0; s <= static_cast<unsigned>(KodeSystem::kOther); ++s) {
+         if ((E(o).prosedyre_systemer & (1u << s)) != 0) {
+           FrameAccess::push(f, make_string(kode_system_name(static_cast<KodeSystem>(s))));
+         }
+       }
+       return FrameAccess::finish_list(f, b, Kind::kString);
+     }},
     // ---- pasient ----
     {Kind::kPasient, "nr", kStringT, false, "@pasientNr",
      [](const Value& o, Frame&) { return make_string(P(o).pasient_nr); }},
@@ -280,6 +293,13 @@ const FieldDef kFields[] = {
      [](const Value& o, Frame& f) { return make_bool(kode_place(f, K(o)).diagnose); }},
     {Kind::kKode, "hovedkode", kBoolT, false, "it is the first code of its Tilstand or Prosedyre",
      [](const Value& o, Frame& f) { return make_bool(kode_place(f, K(o)).first); }},
+    {Kind::kKode, "forekomster", kIntT, false,
+     "how many of the episode's diagnosis codes (for a diagnosis) or procedure codes (for a "
+     "procedure code) have its verdi, itself included (counted once per episode)",
+     [](const Value& o, Frame&) { return make_int(K(o).forekomster); }},
+    {Kind::kKode, "forste_forekomst", kBoolT, false,
+     "no diagnosis code (procedure code) before it in the episode has its verdi",
+     [](const Value& o, Frame&) { return make_bool(K(o).forste_forekomst); }},
     {Kind::kKode, "tekst", kStringT, false,
      "the code-table text on its date, else the latest text, else ''",
      [](const Value& o, Frame& f) {

@@ -9,6 +9,8 @@
 #include <optional>
 #include <sstream>
 
+#include "nprcheck/file_input.hpp"
+
 namespace nprcheck::rules_detail {
 
 namespace fs = std::filesystem;
@@ -320,19 +322,23 @@ struct Parser {
 std::vector<fs::path> yaml_files_under(const fs::path& dir, const char* what,
                                        Diagnostics& diagnostics) {
   std::vector<fs::path> files;
+  const fs::path data_dir = dir / "data";
+  FolderWalk walk = walk_folder(dir, [&](const fs::path& p) { return p != data_dir; });
+  // An unreadable folder would silently drop a whole family of files: an error, like a bad file.
+  for (const auto& [folder, why] : walk.unreadable) {
+    diagnostics.error(folder.string(), 0, 0,
+                      std::string("cannot read ") + what + " folder: " + why);
+  }
   std::error_code ec;
-  for (auto it =
-           fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory(ec) && it.depth() == 0 && it->path().filename() == "data") {
-      it.disable_recursion_pending();
+  for (const auto& e : walk.entries) {
+    if (e.path.extension() != ".yaml" || e.kind == WalkKind::kOther) continue;
+    if (e.kind == WalkKind::kSymlink && !fs::is_regular_file(e.path, ec)) {
+      diagnostics.error(
+          e.path.string(), 0, 0,
+          std::string("cannot read ") + what + " file: " + not_a_regular_file_reason(e.path));
       continue;
     }
-    if (it->is_regular_file(ec) && it->path().extension() == ".yaml") files.push_back(it->path());
-  }
-  if (ec) {
-    diagnostics.error(dir.string(), 0, 0,
-                      std::string("cannot read ") + what + " directory: " + ec.message());
+    files.push_back(e.path);
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -340,15 +346,26 @@ std::vector<fs::path> yaml_files_under(const fs::path& dir, const char* what,
 
 std::optional<RuleSpec> parse_rule_file(const fs::path& path, std::string display,
                                         Diagnostics& diagnostics) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diagnostics.error(display, 0, 0, "cannot read rule file");
+  auto bytes = read_regular_file(path, kMaxSmallFileBytes);
+  if (!bytes) {
+    diagnostics.error(display, 0, 0, "cannot read rule file: " + bytes.status().message());
     return std::nullopt;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  auto src = std::make_shared<SourceFile>(display, ss.str());
+  auto src = std::make_shared<SourceFile>(display, std::move(*bytes));
   const SourceFile& file = *src;
+  // Titles and messages reach JUnit, SARIF and HTML: the file must be UTF-8 text.
+  if (size_t bad = first_invalid_utf8(file.text()); bad != std::string::npos) {
+    auto [line, col] = line_col_of(file.text(), bad);
+    diagnostics.error(display, line, col,
+                      "not UTF-8 text (a NUL byte or invalid UTF-8 here); save the rule file as "
+                      "UTF-8");
+    return std::nullopt;
+  }
+  if (auto line = second_yaml_document_line(file.text())) {
+    file.error(diagnostics, {*line, 1},
+               "a second YAML document: one rule per file (remove the '---' or '...')");
+    return std::nullopt;
+  }
 
   YAML::Node root;
   try {

@@ -40,6 +40,15 @@ class ExprRuleProgram final : public RuleProgram {
   std::optional<expr::CompiledExpr> codes;
   expr::CompiledExpr message;
 
+  [[nodiscard]] bool uses_field(std::string_view qualified) const override {
+    if (where && where->uses_field(qualified)) return true;
+    if (codes && codes->uses_field(qualified)) return true;
+    for (const auto& let : lets) {
+      if (let.expr.uses_field(qualified)) return true;
+    }
+    return assert_expr.uses_field(qualified) || message.uses_field(qualified);
+  }
+
   ObjectOutcome run(const Episode& episode, const ScopeObject& object, const EvalContext& ctx,
                     bool want_trace) const override {
     ObjectOutcome out;

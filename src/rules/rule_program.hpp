@@ -44,6 +44,8 @@ class RuleProgram {
   /// Runs the rule on one object of a prepared episode.
   virtual ObjectOutcome run(const Episode& episode, const ScopeObject& object,
                             const EvalContext& ctx, bool want_trace) const = 0;
+  /// True if one of the rule's expressions reads the field `owner.name`.
+  [[nodiscard]] virtual bool uses_field(std::string_view qualified) const = 0;
 };
 
 }  // namespace nprcheck::rules_detail

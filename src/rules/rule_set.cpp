@@ -4,7 +4,9 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <unordered_set>
 
+#include "nprcheck/file_input.hpp"
 #include "nprcheck/hash.hpp"
 #include "nprcheck/rule_data.hpp"
 #include "nprcheck/rules.hpp"
@@ -193,12 +195,11 @@ Finding make_finding(const RuleInfo& r, const Applicable& a, const Episode& e, u
   return f;
 }
 
-bool same_codes(const Finding& a, const Finding& b) {
-  if (a.codes.size() != b.codes.size()) return false;
-  for (size_t i = 0; i < a.codes.size(); ++i) {
-    if (a.codes[i].verdi != b.codes[i].verdi) return false;
-  }
-  return true;
+/// The code values of a finding as one key (for `distinct`: one finding per set of codes).
+std::string codes_key(const Finding& f) {
+  std::string key;
+  for (const auto& c : f.codes) (key += c.verdi) += '\x1f';
+  return key;
 }
 
 // Runs one rule; appends findings to `out`; fills `trace` when given.
@@ -224,6 +225,7 @@ void run_rule(const CompiledRule& rule, const Episode& e, const EvalContext& ctx
   uint32_t index = 0;
   bool any_applies = false;
   std::string reason = trace != nullptr ? std::move(trace->reason) : std::string();
+  std::unordered_set<std::string> distinct_seen;  // a hashed look-up: linear in the findings
   for_each_object(r.scope, e, [&](const ScopeObject& obj, uint32_t line) {
     uint32_t i = index++;
     ObjectOutcome o = a.program->run(e, obj, ctx, trace != nullptr);
@@ -238,11 +240,7 @@ void run_rule(const CompiledRule& rule, const Episode& e, const EvalContext& ctx
     any_applies = true;
     if (o.holds) return;
     Finding f = make_finding(r, a, e, line, i, std::move(o), ctx);
-    if (r.distinct) {
-      for (size_t j = first; j < out.size(); ++j) {
-        if (same_codes(out[j], f)) return;
-      }
-    }
+    if (r.distinct && !distinct_seen.insert(codes_key(f)).second) return;
     out.push_back(std::move(f));
   });
   if (trace != nullptr) {
@@ -256,10 +254,8 @@ void run_rule(const CompiledRule& rule, const Episode& e, const EvalContext& ctx
 }
 
 std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto bytes = read_regular_file(p, kMaxSmallFileBytes);
+  return bytes ? std::move(*bytes) : std::string();
 }
 
 }  // namespace
@@ -359,6 +355,11 @@ Result<RuleSet> RuleSet::load(const fs::path& dir, Diagnostics& diagnostics) {
   }
   impl.hash = h.hex_digest();
   return set;
+}
+
+bool RuleSet::selected_use_field(std::string_view qualified) const {
+  return std::any_of(impl_->active.begin(), impl_->active.end(),
+                     [&](size_t i) { return impl_->rules[i].program->uses_field(qualified); });
 }
 
 size_t RuleSet::select(std::string_view id_glob) {

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "nprcheck/file_input.hpp"
 #include "table_rows.hpp"
 #include "table_text.hpp"
 
@@ -150,6 +151,7 @@ Result<CodeTables> CodeTables::load(const std::filesystem::path& dir, Diagnostic
   if (ec || !fs::exists(status)) {
     return Status::not_found("code table directory '" + dir.string() + "' does not exist");
   }
+  const size_t errors_before = diagnostics.error_count();
   std::vector<fs::path> paths;
   auto is_table_file = [](const fs::path& p) {
     const std::string name = table_text::to_lower(p.filename().string());
@@ -162,23 +164,29 @@ Result<CodeTables> CodeTables::load(const std::filesystem::path& dir, Diagnostic
   if (fs::is_regular_file(status)) {
     paths.push_back(dir);
   } else if (fs::is_directory(status)) {
-    fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
-    if (ec) {
-      return Status::io_error("cannot read code table directory '" + dir.string() +
-                              "': " + ec.message());
+    // Hidden entries are skipped; anything else that cannot be read is an error, never skipped.
+    auto hidden = [](const fs::path& p) {
+      return !p.filename().empty() && p.filename().string().front() == '.';
+    };
+    FolderWalk walk = walk_folder(dir, [&](const fs::path& p) {
+      if (hidden(p)) return false;
+      if (is_table_file(p))
+        diagnostics.error(p.string(), 0, 0, "a folder where a code table belongs");
+      return true;
+    });
+    for (const auto& [folder, why] : walk.unreadable) {
+      diagnostics.error(folder.string(), 0, 0, "cannot read code table folder: " + why);
     }
-    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) break;
-      const fs::path& p = it->path();
-      if (!p.filename().empty() && p.filename().string().front() == '.') {
-        if (it->is_directory(ec)) it.disable_recursion_pending();
-        continue;
+    for (const auto& e : walk.entries) {
+      if (hidden(e.path) || !is_table_file(e.path)) continue;
+      if (e.kind != WalkKind::kFile) {
+        // A symlink to a table is followed; a dangling one, a loop or a device is an error.
+        if (std::string why = not_a_regular_file_reason(e.path); !why.empty()) {
+          diagnostics.error(e.path.string(), 0, 0, "cannot read code table: " + why);
+          continue;
+        }
       }
-      if (it->is_regular_file(ec) && is_table_file(p)) paths.push_back(p);
-    }
-    if (ec) {
-      return Status::io_error("cannot read code table directory '" + dir.string() +
-                              "': " + ec.message());
+      paths.push_back(e.path);
     }
   } else {
     return Status::invalid_input("'" + dir.string() + "' is neither a directory nor a file");
@@ -193,9 +201,9 @@ Result<CodeTables> CodeTables::load(const std::filesystem::path& dir, Diagnostic
         ext == ".csv" ? read_csv_table(p, diagnostics, sha) : read_json_table(p, diagnostics, sha);
     if (parsed) tables.impl_->add(*parsed, p.string(), std::move(sha));
   }
-  if (tables.impl_->files.empty()) {
-    diagnostics.warning(dir.string(), 0, 0,
-                        "no code tables loaded: every code will be reported as unchecked");
+  // An empty folder is an error of its own; tables that failed have said so already.
+  if (tables.impl_->files.empty() && diagnostics.error_count() == errors_before) {
+    diagnostics.error(dir.string(), 0, 0, "no code tables loaded: the folder holds no codes");
   }
   for (auto& sd : tables.impl_->systems) build_indexes(sd);
   return tables;

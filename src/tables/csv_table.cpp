@@ -371,7 +371,7 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
   }
   if (errors_ > 0) return not_loaded();
   if (out.rows.empty()) {
-    diags_.warning(file_, 0, 0, "the table holds no codes: skipped");
+    diags_.error(file_, 0, 0, "the table holds no codes");
     return std::nullopt;
   }
   out.layout = cumulative ? "cumulative CSV" : "yearly CSV";

@@ -20,12 +20,15 @@ const char* encoding_name(Encoding e) {
   return "UTF-8";
 }
 
-Result<TextFile> read_text_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::not_found("cannot open the file");
+Result<TextFile> read_text_file(const std::filesystem::path& path, uint64_t max_bytes) {
+  auto bytes = read_regular_file(path, max_bytes);
+  if (!bytes) {
+    if (bytes.status().message() == "no such file")
+      return Status::not_found("cannot open the file");
+    return Status::io_error("cannot read the file: " + bytes.status().message());
+  }
   TextFile f;
-  f.raw.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) return Status::io_error("cannot read the file");
+  f.raw = std::move(*bytes);
   std::string_view raw = f.raw;
   auto starts = [&](std::string_view p) { return raw.substr(0, p.size()) == p; };
   if (starts(std::string_view("\xFF\xFE", 2)) || starts(std::string_view("\xFE\xFF", 2))) {

@@ -7,9 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "nprcheck/file_input.hpp"
 #include "nprcheck/status.hpp"
 
 namespace nprcheck::table_text {
+
+/// Size limit of one code table file (the real ones are under 2 MB).
+constexpr uint64_t kMaxTableFileBytes = 256u << 20;
 
 /// How a file's bytes were encoded before they were turned into UTF-8.
 enum class Encoding { kUtf8, kUtf8Bom, kWindows1252 };
@@ -26,8 +30,10 @@ struct TextFile {
 
 /// Reads a file; UTF-8 (with or without BOM) is kept, anything else that is not valid UTF-8 is
 /// taken as Windows-1252 and converted. Fails on I/O errors and on UTF-16 files (the message
-/// does not name the file: callers add it).
-Result<TextFile> read_text_file(const std::filesystem::path& path);
+/// does not name the file: callers add it), on a file that is not regular (FIFO, device,
+/// folder, dangling symlink) and on one larger than `max_bytes`.
+Result<TextFile> read_text_file(const std::filesystem::path& path,
+                                uint64_t max_bytes = kMaxTableFileBytes);
 
 /// True if `s` is well-formed UTF-8 (no overlong forms, no surrogates).
 bool is_valid_utf8(std::string_view s);

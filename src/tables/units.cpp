@@ -34,13 +34,14 @@ const UnitEntry* UnitsCatalogue::find(std::string_view resh_id) const {
 
 void UnitsCatalogue::add(UnitEntry entry) {
   std::string key = entry.resh_id;
+  if (!entry.niva2_resh_id.empty()) niva2_.insert(entry.niva2_resh_id);
   units_.insert_or_assign(std::move(key), std::move(entry));
 }
 
 Result<UnitsCatalogue> UnitsCatalogue::load(const std::filesystem::path& file,
                                             Diagnostics& diagnostics) {
   const std::string name = file.string();
-  auto text = table_text::read_text_file(file);
+  auto text = table_text::read_text_file(file, kMaxSmallFileBytes);
   if (!text) {
     const std::string msg = "units catalogue '" + name + "': " + text.status().message();
     if (text.status().code() == StatusCode::kNotFound) return Status::not_found(msg);

@@ -153,7 +153,8 @@ std::vector<std::string> copy_case(const fs::path& from, const fs::path& to) {
   for (const auto& e : fs::directory_iterator(from)) {
     std::string name = e.path().filename().string();
     if (name == "expect") continue;
-    fs::copy(e.path(), to / name, fs::copy_options::recursive);
+    // Symlinks stay symlinks (a dangling one or a loop is the case itself).
+    fs::copy(e.path(), to / name, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
     names.push_back(name);
   }
   std::sort(names.begin(), names.end());
@@ -301,7 +302,8 @@ TEST_CASE("bad code tables: reported with file and line, the rest of the tables 
       fs::copy(h::kTestdata + "/tables", tables, fs::copy_options::recursive);
       for (const auto& name : copy_case(c, dir / "case")) {
         fs::copy(dir / "case" / name, tables / name,
-                 fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+                 fs::copy_options::recursive | fs::copy_options::overwrite_existing |
+                     fs::copy_options::copy_symlinks);
       }
       auto r = h::run_nprcheck(h::check_args({h::kGoodXml}, out, {}, tables.string()));
       check_expect(e, r, tables, out);

@@ -382,3 +382,27 @@ TEST_CASE("config: --umask and --max-error-rate values parse as in the file", "[
     CHECK_FALSE(parse_error_rate(bad, r, why));
   }
 }
+
+TEST_CASE("config: unknown_units is warn or error; a second document is refused", "[config]") {
+  test::TempDir dir;
+  test::write_file(dir.path() / "a.yaml", "out: o\nunknown_units: error\n");
+  test::write_file(dir.path() / "b.yaml", "out: o\nunknown_units: fatal\n");
+  test::write_file(dir.path() / "c.yaml", "out: o\n---\nunknown_units: error\n");
+  CheckOptions a;
+  Diagnostics da;
+  REQUIRE(load_config((dir.path() / "a.yaml").string(), a, da));
+  CHECK(a.unknown_units_error);
+  CheckOptions b;
+  Diagnostics db;
+  CHECK_FALSE(load_config((dir.path() / "b.yaml").string(), b, db));
+  REQUIRE(db.has_errors());
+  CHECK_THAT(db.all()[0].message, Catch::Contains("'unknown_units' must be one of warn, error"));
+  CheckOptions c;
+  Diagnostics dc;
+  CHECK_FALSE(load_config((dir.path() / "c.yaml").string(), c, dc));
+  REQUIRE(dc.has_errors());
+  CHECK(dc.all()[0].line == 2);
+  CHECK(dc.all()[0].column == 1);
+  CHECK_THAT(dc.all()[0].message, Catch::Contains("a second YAML document"));
+  CHECK_FALSE(c.unknown_units_error);
+}

@@ -1,4 +1,5 @@
 // Bad code table files: a clear error with file, line and column; the file is skipped.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "nprcheck/code_tables.hpp"
@@ -144,13 +145,42 @@ TEST_CASE("a table that cannot be found, and other files in the tables folder") 
   CHECK(warnings[0].file == (dir / "notes.csv").string());
   CHECK(t->files().size() == 1);
 
+  // An empty tables folder is an error: every code would silently be "unchecked".
   Diagnostics d3;
   auto empty = CodeTables::load(test::scratch_dir("no-tables"), d3);
   REQUIRE(empty);
   CHECK(empty->files().empty());
-  auto w3 = test::of_level(d3, DiagnosticLevel::kWarning);
-  REQUIRE(w3.size() == 1);
-  CHECK(w3[0].message == "no code tables loaded: every code will be reported as unchecked");
+  auto e3 = test::of_level(d3, DiagnosticLevel::kError);
+  REQUIRE(e3.size() == 1);
+  CHECK(e3[0].message == "no code tables loaded: the folder holds no codes");
+}
+
+TEST_CASE("tables that cannot be read or hold no codes are errors, never skipped silently") {
+  auto dir = test::scratch_dir("unreadable-tables");
+  test::write_file(dir, "2017/ncrp.csv",
+                   "Kode;Tekst\nJJB06K;Nålebiopsi av lever, ultralydveiledet\n");
+  test::write_file(dir, "2017/icd10.csv", "Kode;Tekst\n");         // header only
+  std::filesystem::create_directories(dir / "2016" / "ncsp.csv");  // a folder
+  std::filesystem::create_symlink(dir / "nowhere.csv", dir / "2016" / "ncmp.csv");
+  std::filesystem::create_symlink(dir / "2016" / "ncrp.csv", dir / "2016" / "ncrp.csv");
+  std::filesystem::create_symlink(dir / "2017" / "ncrp.csv", dir / "2016" / "icd10.csv");
+  Diagnostics d;
+  auto t = CodeTables::load(dir, d);
+  REQUIRE(t);
+  auto errors = test::of_level(d, DiagnosticLevel::kError);
+  std::vector<std::string> got;
+  for (const auto& e : errors) {
+    got.push_back(std::filesystem::path(e.file).lexically_relative(dir).string() + ": " +
+                  e.message);
+  }
+  std::sort(got.begin(), got.end());
+  CHECK(got == std::vector<std::string>{
+                   "2016/ncmp.csv: cannot read code table: a dangling symlink",
+                   "2016/ncrp.csv: cannot read code table: a symlink loop",
+                   "2016/ncsp.csv: a folder where a code table belongs",
+                   "2017/icd10.csv: the table holds no codes",
+               });
+  CHECK(t->files().size() == 2);  // 2017/ncrp.csv, and 2016/icd10.csv: a link to a table
 }
 
 TEST_CASE("table details: quoting, CRLF, dots, blank and ;;; rows, date forms, header spelling") {

@@ -190,3 +190,57 @@ TEST_CASE("prepare_episode: the catalogue maps the avdeling to its level-2 unit 
   CHECK(other.unit == "9999");
   CHECK(other.unit_name == "Gastro lokal");
 }
+
+TEST_CASE("prepare_episode: occurrences of each verdi, per kind, and the procedure systems") {
+  Episode e = episode();
+  Tilstand t2;
+  t2.tilst_nr = 2;
+  t2.koder = {kode("S7200", "D"), kode("J189", "D", 2)};
+  Tilstand t3;
+  t3.tilst_nr = 3;
+  t3.koder = {kode("J189", "D"), kode("JJB06K", "D", 2)};  // a procedure's verdi: another kind
+  e.tilstander.push_back(t2);
+  e.tilstander.push_back(t3);
+  prepare_episode(e, real_tables(), UnitsCatalogue{});
+  const auto& t = e.tilstander;
+  CHECK(t[0].koder[0].forekomster == 3);  // J189 three times
+  CHECK(t[0].koder[0].forste_forekomst);
+  CHECK(t[1].koder[1].forekomster == 3);
+  CHECK_FALSE(t[1].koder[1].forste_forekomst);
+  CHECK_FALSE(t[2].koder[0].forste_forekomst);
+  CHECK(t[0].koder[1].forekomster == 2);  // S7200 twice
+  CHECK_FALSE(t[1].koder[0].forste_forekomst);
+  CHECK(t[2].koder[1].forekomster == 1);                       // JJB06K once among the diagnoses
+  CHECK(e.tiltak[1].prosedyrer[0].koder[0].forekomster == 1);  // and once among procedures
+  // JJX00/ZXM00 (K: NCSP), JJB06K (Q: NCRP), AAAA00/XYZ99 (Q, unknown: ANNET), 1234 (F), M.
+  const uint8_t want = (1u << static_cast<unsigned>(KodeSystem::kNcsp)) |
+                       (1u << static_cast<unsigned>(KodeSystem::kNcrp)) |
+                       (1u << static_cast<unsigned>(KodeSystem::kNcmp)) |
+                       (1u << static_cast<unsigned>(KodeSystem::kOther));
+  CHECK(e.prosedyre_systemer == want);
+  // Prepared again (a re-used episode): the counts do not add up.
+  prepare_episode(e, real_tables(), UnitsCatalogue{});
+  CHECK(t[0].koder[0].forekomster == 3);
+}
+
+TEST_CASE("prepare_episode: in_catalogue for rows and for level-2 units named by rows") {
+  Episode e = episode();  // avdeling 4210: a row of testdata/units.csv
+  prepare_episode(e, real_tables(), units_catalogue());
+  CHECK(e.in_catalogue);
+  e.melding = [] {
+    auto m = melding();
+    m->enheter[2].resh_id = "4200";  // a level-2 unit: no row of its own, but rows name it
+    return m;
+  }();
+  prepare_episode(e, real_tables(), units_catalogue());
+  CHECK(e.in_catalogue);
+  e.melding = [] {
+    auto m = melding();
+    m->enheter[2].resh_id = "9999";
+    return m;
+  }();
+  prepare_episode(e, real_tables(), units_catalogue());
+  CHECK_FALSE(e.in_catalogue);
+  prepare_episode(e, real_tables(), UnitsCatalogue{});
+  CHECK_FALSE(e.in_catalogue);
+}
