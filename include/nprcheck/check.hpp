@@ -44,6 +44,7 @@ struct CheckOptions {
   unsigned lock_wait_seconds = 600;  ///< how long to wait for another run's history lock
   unsigned threads = 0;              ///< 0: all cores
   bool progress = true;              ///< progress on stderr when it is a terminal
+  bool allow_empty = false;  ///< 0 episodes checked is a success (else exit kExitNothingChecked)
 };
 
 /// What a run ended with.

@@ -34,6 +34,7 @@
 #include "nprcheck/default_paths.hpp"
 #include "nprcheck/episode_reader.hpp"
 #include "nprcheck/exit_codes.hpp"
+#include "nprcheck/fault_point.hpp"
 #include "nprcheck/hash.hpp"
 #include "nprcheck/history.hpp"
 #include "nprcheck/output_stage.hpp"
@@ -116,6 +117,35 @@ void note_missing_tables(const Episode& e, const CodeTables& tables, BatchResult
       for (const auto& k : p.koder) visit(k);
     }
   }
+}
+
+/// What tells one version of a file from another: a rewrite changes ctime (and usually size and
+/// mtime); a replacement changes the inode.
+struct FileIdentity {
+  bool regular = false;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = 0;
+  timespec mtime{};
+  timespec ctime{};
+  bool operator==(const FileIdentity& o) const {
+    return regular == o.regular && dev == o.dev && ino == o.ino && size == o.size &&
+           mtime.tv_sec == o.mtime.tv_sec && mtime.tv_nsec == o.mtime.tv_nsec &&
+           ctime.tv_sec == o.ctime.tv_sec && ctime.tv_nsec == o.ctime.tv_nsec;
+  }
+};
+
+FileIdentity file_identity(const std::string& path) {
+  FileIdentity id;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return id;
+  id.regular = S_ISREG(st.st_mode);
+  id.dev = st.st_dev;
+  id.ino = st.st_ino;
+  id.size = st.st_size;
+  id.mtime = st.st_mtim;
+  id.ctime = st.st_ctim;
+  return id;
 }
 
 bool episode_selected(const Episode& e, const CheckOptions& o) {
@@ -244,9 +274,8 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
   }
   // Reports hold patient numbers: owner/group only (0640 files, 0750 folders by default).
   ::umask(static_cast<mode_t>(options.umask & 0777));
-  auto stage = OutputStage::create(options.out_dir);
-  if (!stage) {
-    diagnostics.error("", 0, 0, stage.status().message());
+  if (Status s = claim_report_folder(options.out_dir); !s) {
+    diagnostics.error("", 0, 0, s.message());
     return fail(kExitError);
   }
 
@@ -267,6 +296,21 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       !w.empty()) {
     spdlog::warn("{}", w);
     diagnostics.warning(m.tables_dir, 0, 0, w);
+  }
+
+  // Under the history lock: finish or undo what a killed run left in OUT.
+  if (Status s = recover_report_sets(
+          options.out_dir,
+          [&](const std::string& set) { return nightly->report_set_committed(set); });
+      !s) {
+    diagnostics.error("", 0, 0, s.message());
+    return fail(kExitError);
+  }
+  m.report_set = new_report_set_name();
+  auto stage = OutputStage::create(options.out_dir, m.report_set);
+  if (!stage) {
+    diagnostics.error("", 0, 0, stage.status().message());
+    return fail(kExitError);
   }
 
   std::vector<std::string> files = expand_inputs(options.inputs, diagnostics);
@@ -305,6 +349,7 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     input.path = path;
     std::error_code ec;
     input.size = fs::file_size(path, ec);
+    const FileIdentity before = file_identity(path);
     progress.start_file(path, input.size);
     auto reader = EpisodeReader::open(path, file_id, diagnostics);
     if (!reader) {
@@ -370,8 +415,16 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     }
     input.episodes = (*reader)->episodes_read();
     input.complete = (*reader)->complete() && !stop_requested();
-    if (!input.complete) outcome.incomplete_inputs.push_back(path);
     if (auto digest = hash.get()) input.sha256 = *digest;
+    // The findings and the hash must be of one version of the file.
+    if (before.regular && !(file_identity(path) == before)) {
+      diagnostics.error(path, 0, 0,
+                        "file changed during the check: it was written to while it was read; "
+                        "check it again once it is complete");
+      input.complete = false;
+      input.sha256.clear();
+    }
+    if (!input.complete) outcome.incomplete_inputs.push_back(path);
     m.inputs.push_back(std::move(input));
     progress.finish_file();
   }
@@ -382,6 +435,17 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     return fail(kExitError);
   }
   if (stop_requested()) return fail(kExitInterrupted);
+  if (m.episodes == 0 && !options.allow_empty && !diagnostics.has_errors() &&
+      outcome.incomplete_inputs.empty()) {
+    uint64_t read = 0;
+    for (const auto& in : m.inputs) read += in.episodes;
+    diagnostics.error("", 0, 0,
+                      (read == 0 ? std::string("the inputs hold no episode")
+                                 : "no episode of the " + std::to_string(read) +
+                                       " read matches the filters (" + m.filters + ")") +
+                          ": nothing was checked (give --allow-empty if that is expected)");
+    return fail(kExitNothingChecked);
+  }
 
   for (const auto& [system, year] : missing) {
     m.missing_tables.push_back(system + " " + std::to_string(year));
@@ -445,13 +509,18 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
   }
   std::error_code ec;
   fs::remove(spill_path, ec);
-  if (Status s = stage->commit(); !s) {
+
+  // The commit: seal the set (fsync, rename), record the history (the commit point), publish
+  // the set (one symlink rename). A crash before the history commit leaves the previous reports
+  // and history; after it, the next run publishes the sealed set (recover_report_sets).
+  fault_point("reports-written");
+  if (stop_requested()) return fail(kExitInterrupted);
+  if (Status s = stage->seal(); !s) {
     diagnostics.error("", 0, 0, s.message());
     return fail(kExitError);
   }
-  outcome.reports_written = true;
-  spdlog::info("reports written: {} episodes, {} findings", m.episodes, m.findings);
-
+  fault_point("sealed");
+  if (stop_requested()) return fail(kExitInterrupted);
   // A run that could not check everything must not become the next night's baseline.
   const bool complete = !diagnostics.has_errors() && outcome.incomplete_inputs.empty();
   if (nightly->active()) {
@@ -460,6 +529,20 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       return fail(kExitError);
     }
   }
+  fault_point("history-committed");
+  if (Status s = stage->publish(); !s) {
+    diagnostics.error("", 0, 0, s.message());
+    if (complete && nightly->active()) {
+      stage->release();  // recorded: the next run publishes it
+      diagnostics.error("", 0, 0,
+                        "the run is recorded in the history; its reports are in " +
+                            stage->dir().string() + " and the next run publishes them");
+    }
+    return fail(kExitError);
+  }
+  fault_point("published");
+  outcome.reports_written = true;
+  spdlog::info("reports written: {} episodes, {} findings", m.episodes, m.findings);
 
   // Exit code: input errors first, then findings at or above --fail-on, then thresholds.
   if (!complete) return fail(kExitError);
