@@ -260,6 +260,10 @@ class NightlyRun {
   /// lock is kept until the NightlyRun is destroyed (the reports are published under it).
   Status finish(const RunManifest& manifest, bool record);
 
+  /// Closes the history and releases the lock (after the reports were published; the
+  /// destructor does it too).
+  void release();
+
   /// The history recorded a run that wrote report set `set` (false without a history).
   [[nodiscard]] bool report_set_committed(const std::string& set) const;
 

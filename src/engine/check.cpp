@@ -541,6 +541,7 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     return fail(kExitError);
   }
   fault_point("published");
+  nightly->release();
   outcome.reports_written = true;
   spdlog::info("reports written: {} episodes, {} findings", m.episodes, m.findings);
 

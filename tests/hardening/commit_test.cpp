@@ -100,7 +100,7 @@ TEST_CASE("nothing checked is not a clean night: exit 3 and nothing replaced, un
   }
 }
 
-TEST_CASE("the report set is published in one step; the documented paths resolve",
+TEST_CASE("the report set is published in one step and the documented paths resolve",
           "[hardening][commit]") {
   auto dir = h::fresh_dir("report-set");
   const fs::path out = dir / "out";
@@ -128,7 +128,7 @@ TEST_CASE("the report set is published in one step; the documented paths resolve
   }
 }
 
-TEST_CASE("--out: only a new, empty or nprcheck's own folder; never a system folder",
+TEST_CASE("the output folder: only a new, empty or nprcheck's own folder and never a system folder",
           "[hardening][commit]") {
   auto dir = h::fresh_dir("out-owner");
   SECTION("a folder with someone else's files is refused and left alone") {
