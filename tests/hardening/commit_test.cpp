@@ -15,16 +15,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// A valid extract with its header and no Objektholder at all.
-const std::string kEmptyExtract = R"(<?xml version="1.0" encoding="UTF-8"?>
-<Melding xmlns="http://www.npr.no/xmlstds/57_0_1_ord" versjon="57.0.1"
-         meldingstype="NPR_ORD" fraDatoPeriode="2017-03-01"
-         tilDatoPeriode="2017-03-31" uttakDato="2017-04-02" navnEPJ="DIPS">
-  <Institusjon institusjonID="983974724">
-    <Enhet enhetID="1" reshID="4001" enhetLokal="Haukeland"/>
-  </Institusjon>
-</Melding>
-)";
+/// A valid extract with its header and no Objektholder at all (from the bad-input corpus).
+const std::string kEmptyExtract =
+    h::slurp(h::kTestdata + "/bad/extracts/no-episodes/no-episodes.xml");
 
 /// What a reader of OUT sees: every file through the documented paths, plus `current`.
 std::map<std::string, std::string> visible(const fs::path& out) {
