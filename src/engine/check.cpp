@@ -28,6 +28,7 @@
 #include <set>
 #include <thread>
 
+#include "file_identity.hpp"
 #include "nprcheck/code_tables.hpp"
 #include "nprcheck/config.hpp"
 #include "nprcheck/date.hpp"
@@ -117,35 +118,6 @@ void note_missing_tables(const Episode& e, const CodeTables& tables, BatchResult
       for (const auto& k : p.koder) visit(k);
     }
   }
-}
-
-/// What tells one version of a file from another: a rewrite changes ctime (and usually size and
-/// mtime); a replacement changes the inode.
-struct FileIdentity {
-  bool regular = false;
-  dev_t dev = 0;
-  ino_t ino = 0;
-  off_t size = 0;
-  timespec mtime{};
-  timespec ctime{};
-  bool operator==(const FileIdentity& o) const {
-    return regular == o.regular && dev == o.dev && ino == o.ino && size == o.size &&
-           mtime.tv_sec == o.mtime.tv_sec && mtime.tv_nsec == o.mtime.tv_nsec &&
-           ctime.tv_sec == o.ctime.tv_sec && ctime.tv_nsec == o.ctime.tv_nsec;
-  }
-};
-
-FileIdentity file_identity(const std::string& path) {
-  FileIdentity id;
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return id;
-  id.regular = S_ISREG(st.st_mode);
-  id.dev = st.st_dev;
-  id.ino = st.st_ino;
-  id.size = st.st_size;
-  id.mtime = st.st_mtim;
-  id.ctime = st.st_ctim;
-  return id;
 }
 
 bool episode_selected(const Episode& e, const CheckOptions& o) {
