@@ -41,6 +41,19 @@ bool alive_other(pid_t pid) {
   return pid > 0 && pid != ::getpid() && (::kill(pid, 0) == 0 || errno == EPERM);
 }
 
+/// fsyncs one folder's entries (not what is below them): a rename in it becomes durable.
+Status sync_folder(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::io_error(dir.string() + ": cannot open: " + std::strerror(errno));
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0 && err != EINVAL) {
+    return Status::io_error(dir.string() + ": fsync failed: " + std::strerror(err));
+  }
+  return Status::ok();
+}
+
 /// Points OUT/current at `set` with one rename(2) of a new symlink over it.
 Status swap_current(const fs::path& out, const std::string& set) {
   std::error_code ec;
@@ -75,13 +88,8 @@ Status publish_set(const fs::path& out, const std::string& set) {
   const std::string previous = current_report_set(out);
   if (Status s = swap_current(out, set); !s) return s;
   if (Status s = link_entries(out, out / set); !s) return s;
-  if (Status s = fsync_tree(out / kReportMarker); !s) return s;
-  // The folder itself: the rename of `current` is durable once OUT is synced.
-  int fd = ::open(out.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
+  // The rename of `current` is durable once OUT is synced.
+  if (Status s = sync_folder(out); !s) return s;
   if (!previous.empty() && previous != set) {
     std::error_code ec;
     fs::remove_all(out / previous, ec);
@@ -130,12 +138,7 @@ Status OutputStage::seal() {
   if (ec) return Status::io_error(set_dir.string() + ": cannot move into place: " + ec.message());
   dir_ = set_dir;
   sealed_ = true;
-  int fd = ::open(out_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-  return Status::ok();
+  return sync_folder(out_);
 }
 
 Status OutputStage::publish() {

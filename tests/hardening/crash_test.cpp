@@ -149,3 +149,33 @@ TEST_CASE("kill -9 at random points of the nightly run: history intact, reports 
   }
   CHECK(sets == 1);
 }
+
+TEST_CASE("recovery publishes only a recorded set newer than the published one",
+          "[hardening][crash]") {
+  auto dir = h::fresh_dir("recover");
+  const fs::path out = dir / "out";
+  // pid 999999999 is above any pid_max: these are sets of dead runs.
+  const std::string older = "set-20250101T020000.000000Z-999999999",
+                    published = "set-20250102T020000.000000Z-999999999",
+                    recorded = "set-20250103T020000.000000Z-999999999",
+                    unrecorded = "set-20250104T020000.000000Z-999999999";
+  for (const auto& s : {older, published, recorded, unrecorded}) {
+    h::write_file(out / s / "run.json", "{\"report_set\": \"" + s + "\"}\n");
+  }
+  h::write_file(out / ".nprcheck-stage-999999999" / "findings.ndjson", "half\n");
+  fs::create_symlink(published, out / "current");
+  std::vector<std::string> asked;
+  auto committed = [&](const std::string& set) {
+    asked.push_back(set);
+    return set == older || set == recorded;  // the older one was recorded too, long ago
+  };
+  REQUIRE(nprcheck::recover_report_sets(out, committed));
+  CHECK(nprcheck::current_report_set(out) == recorded);
+  CHECK(fs::is_symlink(out / "run.json"));
+  CHECK(h::slurp(out / "run.json").find(recorded) != std::string::npos);
+  CHECK_FALSE(fs::exists(out / older));       // recorded, but older than the published set
+  CHECK_FALSE(fs::exists(out / published));   // replaced
+  CHECK_FALSE(fs::exists(out / unrecorded));  // newer, but its run never committed
+  CHECK_FALSE(fs::exists(out / ".nprcheck-stage-999999999"));
+  CHECK(std::find(asked.begin(), asked.end(), older) == asked.end());  // not even asked
+}
