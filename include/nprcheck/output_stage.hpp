@@ -19,6 +19,11 @@ inline constexpr const char* kReportMarker = ".nprcheck";
 /// The symlink to the published report set.
 inline constexpr const char* kCurrentLink = "current";
 
+/// Whether OUT may hold reports, without changing anything: not `/`, a system folder or the
+/// home folder; missing, or a folder that is empty, nprcheck's own (marker) or the old flat
+/// layout (`*adopt` set: claim_report_folder() adopts it).
+Status check_report_folder(const std::filesystem::path& out_dir, bool* adopt = nullptr);
+
 /// Makes OUT ready to hold reports: refuses `/`, system folders and the home folder, and a
 /// non-empty folder without the marker (nprcheck did not create it); creates OUT and the marker.
 /// A folder of reports in the old flat layout (only report names, with run.json) is adopted:

@@ -120,18 +120,15 @@ std::string current_report_set(const fs::path& out_dir) {
   return ec ? std::string() : target.filename().string();
 }
 
-Status claim_report_folder(const fs::path& out_dir) {
+Status check_report_folder(const fs::path& out_dir, bool* adopt) {
+  if (adopt != nullptr) *adopt = false;
   if (Status s = refuse_system_folder(out_dir); !s) return s;
   std::error_code ec;
-  if (fs::exists(out_dir, ec) && !fs::is_directory(out_dir, ec)) {
+  if (!fs::exists(out_dir, ec)) return Status::ok();
+  if (!fs::is_directory(out_dir, ec)) {
     return Status::io_error(out_dir.string() + ": output path exists and is not a directory");
   }
-  fs::create_directories(out_dir, ec);
-  if (ec) {
-    return Status::io_error(out_dir.string() + ": cannot create output directory: " + ec.message());
-  }
-  const fs::path marker = out_dir / kReportMarker;
-  if (fs::is_regular_file(fs::symlink_status(marker, ec))) return Status::ok();
+  if (fs::is_regular_file(fs::symlink_status(out_dir / kReportMarker, ec))) return Status::ok();
   // No marker: only an empty folder, or the old flat layout of nprcheck's own reports.
   bool empty = true, flat = true, has_run_json = false;
   for (const auto& e : fs::directory_iterator(out_dir, ec)) {
@@ -149,7 +146,21 @@ Status claim_report_folder(const fs::path& out_dir) {
         out_dir.string() + ": the folder is not empty and nprcheck did not create " + "it (no " +
         kReportMarker + " file): refusing to write reports into it; give a new or empty folder");
   }
-  if (!empty) {
+  if (adopt != nullptr) *adopt = !empty;
+  return Status::ok();
+}
+
+Status claim_report_folder(const fs::path& out_dir) {
+  bool adopt = false;
+  if (Status s = check_report_folder(out_dir, &adopt); !s) return s;
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec) {
+    return Status::io_error(out_dir.string() + ": cannot create output directory: " + ec.message());
+  }
+  const fs::path marker = out_dir / kReportMarker;
+  if (fs::is_regular_file(fs::symlink_status(marker, ec))) return Status::ok();
+  if (adopt) {
     if (Status s = adopt_flat_layout(out_dir); !s) return s;
   }
   {
