@@ -48,6 +48,7 @@ struct CheckOptions {
   bool progress = true;              ///< progress on stderr when it is a terminal
   bool follow_symlinks = false;      ///< follow symlinks found inside a searched input folder
   bool unknown_units_error = false;  ///< units catalogue gaps are errors (exit 2), not warnings
+  bool allow_empty = false;  ///< 0 episodes checked is a success (else exit kExitNothingChecked)
 };
 
 /// What a run ended with.

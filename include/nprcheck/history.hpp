@@ -185,6 +185,8 @@ class HistoryDb {
   Result<std::string> run_manifest_json(int64_t id);
   /// A run's findings in the order they were recorded.
   Result<std::vector<StoredFinding>> run_findings(int64_t id);
+  /// A recorded run wrote the report set `set` (run.json's `report_set`).
+  Result<bool> has_report_set(const std::string& set);
   /// The newest run of `scope`, if any.
   Result<std::optional<RunInfo>> latest_run(const std::string& scope);
   /// Every unit's figures in one run, by unit id.
@@ -219,7 +221,8 @@ Result<uint64_t> annotate_findings(const FindingSource& source, const std::strin
 
 /// Everything a check run does with the history, the waivers and the run lock, in three calls:
 /// start() before the inputs are read, annotate() once findings.ndjson is complete (before the
-/// tally and the reports), finish() after the reports were moved into place. Without
+/// tally and the reports), finish() after the reports were sealed and before they are
+/// published (the history commit is the run's commit point). Without
 /// `history_db` and `waivers_file` in the options every call does nothing.
 class NightlyRun {
  public:
@@ -253,9 +256,16 @@ class NightlyRun {
   [[nodiscard]] const WaiverReport& waiver_report() const;
 
   /// Commits the run to the history with its final (tallied) manifest when `record`, else rolls
-  /// it back (a run with input errors should not become the baseline of the next night); then
-  /// releases the lock.
+  /// it back (a run with input errors should not become the baseline of the next night). The
+  /// lock is kept until the NightlyRun is destroyed (the reports are published under it).
   Status finish(const RunManifest& manifest, bool record);
+
+  /// Closes the history and releases the lock (after the reports were published; the
+  /// destructor does it too).
+  void release();
+
+  /// The history recorded a run that wrote report set `set` (false without a history).
+  [[nodiscard]] bool report_set_committed(const std::string& set) const;
 
  private:
   struct Impl;

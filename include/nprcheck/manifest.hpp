@@ -76,7 +76,8 @@ struct RunManifest {
   std::map<std::string, UnitCounts> per_unit;  ///< key: unit reshID
   std::string started;                         ///< ISO 8601 local time
   std::string finished;
-  std::string filters;  ///< the ad-hoc filters in force, human-readable; empty if none
+  std::string filters;     ///< the ad-hoc filters in force, human-readable; empty if none
+  std::string report_set;  ///< the report set folder in OUT (`set-...`) this run wrote
 };
 
 }  // namespace nprcheck

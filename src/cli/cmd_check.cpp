@@ -1,4 +1,7 @@
 // `nprcheck check`: the main job.
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -32,8 +35,11 @@ versioned code tables and the rule set, and writes reports to DIR:
   DIR/csv/             one CSV per level-2 unit                    (--format csv)
   DIR/findings.sarif   SARIF 2.1.0                                 (--format sarif)
   DIR/junit.xml        JUnit XML, one testsuite per unit           (--format junit)
-Outputs are written to a staging folder and moved into place when the run is done,
-so an interrupted run leaves the previous reports as they were.
+Each run writes a new report set DIR/set-<time>-<pid>/ and publishes it by switching
+the symlink DIR/current to it in one step; the names above are links through
+DIR/current. A reader sees the previous set or the new one, never a mix, and an
+interrupted or failed run leaves the previous reports as they were. DIR must be new,
+empty or nprcheck's own (it holds a .nprcheck marker file); system folders are refused.
 
 Every NPR-melding version (53 to 58 and later) is read; run.json records each file's
 version. Code tables (--tables DIR): yearly <year>/<system>.csv lists, the cumulative CSV
@@ -51,8 +57,10 @@ examples:
   nprcheck check uttrekk-2026.xml --tables /srv/npr/kodeverk --out /tmp/r  (ICD10.json there)
 
 exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (or a
-threshold exceeded); 2 usage, configuration, rule-file or input error (the run could
-not check everything it was given); 130 interrupted.
+threshold exceeded); 2 usage, configuration, rule-file, input or write error (the run
+could not check everything it was given); 3 nothing was checked (no episode in the
+inputs, or none matched --unit/--from/--to/--episode; --allow-empty makes that 0);
+130 interrupted (nothing replaced).
 
 )";
 
@@ -70,39 +78,45 @@ std::vector<std::string> split_formats(const std::vector<std::string>& values) {
 
 void on_sigint(int /*sig*/) { request_stop(); }
 
-void print_summary(const CheckOutcome& o) {
+/// printf into a std::string.
+template <typename... Args>
+std::string format(const char* fmt, Args... args) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, fmt, args...);
+  return buf;
+}
+
+/// The run's summary, line by line (for the terminal and the log file).
+std::vector<std::string> summary_lines(const CheckOutcome& o) {
   const RunManifest& m = o.manifest;
   auto sev = [&](const char* name) {
     auto it = m.per_severity.find(name);
-    return it == m.per_severity.end() ? uint64_t{0} : it->second;
+    return static_cast<unsigned long long>(it == m.per_severity.end() ? 0 : it->second);
   };
-  std::fprintf(stderr,
-               "\nnprcheck: %llu episodes checked in %zu file(s): %llu findings (%llu errors, %llu "
-               "warnings, %llu info",
-               static_cast<unsigned long long>(m.episodes), m.inputs.size(),
-               static_cast<unsigned long long>(m.findings),
-               static_cast<unsigned long long>(sev("error")),
-               static_cast<unsigned long long>(sev("warning")),
-               static_cast<unsigned long long>(sev("info")));
-  if (sev("waived") > 0)
-    std::fprintf(stderr, ", %llu waived", static_cast<unsigned long long>(sev("waived")));
-  std::fprintf(stderr, ")\n");
+  std::vector<std::string> lines;
+  std::string head = format(
+      "nprcheck: %llu episodes checked in %zu file(s): %llu findings (%llu errors, %llu "
+      "warnings, %llu info",
+      static_cast<unsigned long long>(m.episodes), m.inputs.size(),
+      static_cast<unsigned long long>(m.findings), sev("error"), sev("warning"), sev("info"));
+  if (sev("waived") > 0) head += format(", %llu waived", sev("waived"));
+  lines.push_back(head + ")");
   if (!m.per_rule.empty()) {
     std::vector<std::pair<uint64_t, std::string>> top;
     for (const auto& [rule, n] : m.per_rule) top.emplace_back(n, rule);
     std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
-    std::fprintf(stderr, "top rules:");
+    std::string line = "top rules:";
     for (size_t i = 0; i < top.size() && i < 5; ++i) {
-      std::fprintf(stderr, "%s %s %llu", i == 0 ? "" : ",", top[i].second.c_str(),
-                   static_cast<unsigned long long>(top[i].first));
+      line += format("%s %s %llu", i == 0 ? "" : ",", top[i].second.c_str(),
+                     static_cast<unsigned long long>(top[i].first));
     }
-    std::fprintf(stderr, "\n");
+    lines.push_back(line);
   }
   if (!m.per_unit.empty()) {
-    std::fprintf(stderr, "%-10s %-32s %9s %9s %8s %9s\n", "unit", "name", "episodes", "w/ error",
-                 "rate", "findings");
+    lines.push_back(format("%-10s %-32s %9s %9s %8s %9s", "unit", "name", "episodes", "w/ error",
+                           "rate", "findings"));
     for (const auto& [unit, uc] : m.per_unit) {
       uint64_t findings = 0;
       for (const auto& [s, n] : uc.per_severity) {
@@ -112,28 +126,43 @@ void print_summary(const CheckOutcome& o) {
                                           static_cast<double>(uc.episodes)
                                     : 0.0;
       // Episodes whose avdeling could not be resolved (EPI-003) have no unit.
-      std::fprintf(stderr, "%-10s %-32.32s %9llu %9llu %7.1f%% %9llu\n",
-                   unit.empty() ? "-" : unit.c_str(),
-                   unit.empty() ? "(no avdeling)" : uc.unit_name.c_str(),
-                   static_cast<unsigned long long>(uc.episodes),
-                   static_cast<unsigned long long>(uc.episodes_with_error), rate,
-                   static_cast<unsigned long long>(findings));
+      lines.push_back(format("%-10s %-32.32s %9llu %9llu %7.1f%% %9llu",
+                             unit.empty() ? "-" : unit.c_str(),
+                             unit.empty() ? "(no avdeling)" : uc.unit_name.c_str(),
+                             static_cast<unsigned long long>(uc.episodes),
+                             static_cast<unsigned long long>(uc.episodes_with_error), rate,
+                             static_cast<unsigned long long>(findings)));
     }
   }
   for (const auto& missing : m.missing_tables) {
-    std::fprintf(stderr, "WARNING: no %s table loaded: those codes were not checked\n",
-                 missing.c_str());
+    lines.push_back("WARNING: no " + missing + " table loaded: those codes were not checked");
   }
   if (m.units_catalogue_missing) {
-    std::fprintf(stderr, "WARNING: no units catalogue: radiology units were not exempted\n");
+    lines.emplace_back("WARNING: no units catalogue: radiology units were not exempted");
   }
   for (const auto& [resh, n] : m.unknown_units) {
-    std::fprintf(stderr, "WARNING: avdeling %s is not in the units catalogue (%llu episodes)\n",
-                 resh.c_str(), static_cast<unsigned long long>(n));
+    lines.push_back(format("WARNING: avdeling %s is not in the units catalogue (%llu episodes)",
+                           resh.c_str(), static_cast<unsigned long long>(n)));
   }
-  for (const auto& f : o.incomplete_inputs) {
-    std::fprintf(stderr, "NOT FULLY CHECKED: %s\n", f.c_str());
+  return lines;
+}
+
+/// Diagnostics to the log file, without the quoted source line (it may hold patient data).
+void log_diagnostics(const Diagnostics& diagnostics) {
+  for (const auto& d : diagnostics.all()) {
+    Diagnostic plain = d;
+    plain.source_line.clear();
+    log_to_file(d.level == DiagnosticLevel::kError     ? "error"
+                : d.level == DiagnosticLevel::kWarning ? "warning"
+                                                       : "info",
+                format_diagnostic(plain));
   }
+}
+
+/// A line for the terminal (unless quiet) and the log file.
+void say(bool quiet, const std::string& level, const std::string& line) {
+  if (!quiet) std::fprintf(stderr, "%s\n", line.c_str());
+  log_to_file(level, line);
 }
 
 }  // namespace
@@ -178,9 +207,12 @@ int run_check(const std::vector<std::string>& args) {
       "follow-symlinks", "follow symlinks found in a searched input folder (default: skip them)")(
       "unknown-units", po::value(&unknown_units),
       "warn or error: avdelinger missing from --units, or no --units while rules need it "
-      "(default: warn; error exits 2)")(
-      "no-progress", "no progress line on stderr, even on a terminal")("quiet,q",
-                                                                       "no summary on stderr");
+      "(default: warn; error exits 2)")("no-progress",
+                                        "no progress line on stderr, even on a terminal")(
+      "quiet,q", "no summary and no info lines on stderr (the log file still gets them)")(
+      "allow-empty",
+      "an extract with no episodes (or filters matching none) is not an error (exit 0, "
+      "not 3)");
   po::options_description nightly("nightly operation (see docs/operations.md)");
   nightly.add_options()(
       "history", po::value(&opt.history_db),
@@ -194,7 +226,8 @@ int run_check(const std::vector<std::string>& args) {
       "log-format", po::value(&opt.log_format), "text or json (default: text)")(
       "log-level", po::value(&opt.log_level),
       "trace, debug, info, warn, error, off (default: info)")(
-      "umask", po::value(&umask), "umask for outputs, octal (default: 027: files 0640)")(
+      "umask", po::value(&umask),
+      "umask for outputs and the log, octal, last digit 7 (default: 027: files 0640)")(
       "lock-wait", po::value(&opt.lock_wait_seconds),
       "seconds to wait for another run's history lock (default: 600)");
   po::options_description hidden;
@@ -220,6 +253,7 @@ int run_check(const std::vector<std::string>& args) {
     }
     opt.unknown_units_error = unknown_units == "error";
   }
+  if (vm.count("allow-empty") != 0) opt.allow_empty = true;
   if (!formats.empty()) opt.formats = split_formats(formats);
   for (const auto& f : opt.formats) {
     if (f != "html" && f != "csv" && f != "sarif" && f != "junit") {
@@ -268,34 +302,50 @@ int run_check(const std::vector<std::string>& args) {
     std::fprintf(stderr, "nprcheck check: --out DIR is required\nTry 'nprcheck check --help'.\n");
     return kExitError;
   }
-  // --quiet also keeps the info log lines off the terminal (the log file still gets them when
-  // a level is given explicitly).
-  if (vm.count("quiet") != 0 && vm.count("log-level") == 0 && opt.log_level == "info") {
-    opt.log_level = "warn";
-  }
-  if (Status s = setup_logging(opt.log_level, opt.log_format, opt.log_file); !s) {
+  // Reports and the log hold patient data: the umask is set before anything is created.
+  ::umask(static_cast<mode_t>(opt.umask & 0777));
+  // --quiet keeps the info lines off the terminal; the log file gets everything at its level.
+  const bool quiet = vm.count("quiet") != 0;
+  LoggingOptions logging;
+  logging.level = opt.log_level;
+  logging.format = opt.log_format;
+  logging.log_file = opt.log_file;
+  if (quiet && opt.log_level == "info") logging.stderr_level = "warn";
+  if (Status s = setup_logging(logging); !s) {
     std::fprintf(stderr, "nprcheck check: %s\n", s.message().c_str());
     return kExitError;
   }
 
   std::signal(SIGINT, on_sigint);
+  // A file-size limit (ulimit -f) makes writes fail with EFBIG instead of killing the run.
+  std::signal(SIGXFSZ, SIG_IGN);
   Diagnostics diagnostics;
   CheckOutcome outcome = run_check(opt, diagnostics);
   print_diagnostics(diagnostics);
-  if (outcome.exit_code == kExitInterrupted) {
-    std::fprintf(stderr, "nprcheck: interrupted; previous reports in %s left as they were\n",
-                 opt.out_dir.c_str());
-    return kExitInterrupted;
+  log_diagnostics(diagnostics);
+  int exit_code = outcome.exit_code;
+  if (exit_code == kExitInterrupted) {
+    say(false, "warning",
+        "nprcheck: interrupted; no reports written, previous reports in " + opt.out_dir +
+            " and the history left as they were");
+  } else if (outcome.reports_written) {
+    std::vector<std::string> lines = summary_lines(outcome);
+    for (const auto& line : lines) say(quiet, "info", line);
+    for (const auto& f : outcome.incomplete_inputs) say(false, "error", "NOT FULLY CHECKED: " + f);
+    say(quiet, "info", "reports written to " + opt.out_dir);
+  } else {
+    say(false, "error",
+        "nprcheck: no reports written; previous reports in " + opt.out_dir + " left as they were");
   }
-  if (vm.count("quiet") == 0 && outcome.reports_written) {
-    print_summary(outcome);
-    std::fprintf(stderr, "reports written to %s\n", opt.out_dir.c_str());
-  } else if (!outcome.reports_written) {
-    std::fprintf(stderr, "nprcheck: no reports written; previous reports in %s left as they were\n",
-                 opt.out_dir.c_str());
-  }
+  log_to_file("info", "exit code " + std::to_string(exit_code));
   shutdown_logging();
-  return outcome.exit_code;
+  size_t failures = 0;
+  if (std::string failed = log_write_failure(&failures); !failed.empty()) {
+    std::fprintf(stderr, "nprcheck: error: cannot write the log file %s (%zu message(s) lost)\n",
+                 failed.c_str(), failures);
+    if (exit_code == kExitOk) exit_code = kExitError;
+  }
+  return exit_code;
 }
 
 }  // namespace nprcheck::cli

@@ -8,6 +8,7 @@
 #include "nprcheck/config.hpp"
 #include "nprcheck/exit_codes.hpp"
 #include "nprcheck/history.hpp"
+#include "nprcheck/output_stage.hpp"
 #include "nprcheck/waivers.hpp"
 
 namespace nprcheck::cli {
@@ -25,8 +26,9 @@ the defaults are filled in, relative paths made absolute against the config file
 folder and input globs expanded.
 
 It checks: YAML syntax, unknown keys (with "did you mean"), value types and ranges,
-that the tables, rules and units named exist, that the waivers file loads, and that
-the history database's folder exists. Errors read like a compiler's: file:line:col,
+that the tables, rules and units named exist, that the waivers file loads, that
+the history database's folder exists, and that `out` is a folder nprcheck may write
+(not a system folder; new, empty or already nprcheck's own). Errors read like a compiler's: file:line:col,
 the line and a caret under the problem.
 
 An input glob that matches no file is a warning here (today's extract may not be
@@ -132,6 +134,8 @@ int run_config(const std::vector<std::string>& args) {
     }
     if (options.out_dir.empty()) {
       d.warning(file, 0, 0, "no 'out': `nprcheck check` will need --out DIR");
+    } else if (Status s = check_report_folder(options.out_dir); !s) {
+      problem(d, extras, "out", DiagnosticLevel::kError, "'out': " + s.message());
     }
     if (extras.positions.count("inputs") == 0) {
       d.warning(file, 0, 0, "no 'inputs': `nprcheck check` will need input files");

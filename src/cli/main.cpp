@@ -31,7 +31,7 @@ void print_usage(std::FILE* out) {
       "  nprcheck tables --code JJX00                   where and when a code is valid\n"
       "  nprcheck rules test                            run every rule's own test cases\n\n"
       "exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or input error,\n"
-      "            130 interrupted\n\n"
+      "            3 nothing checked (no episodes; see check --allow-empty), 130 interrupted\n\n"
       "'nprcheck COMMAND --help' explains a command and its options.\n");
 }
 

@@ -29,6 +29,7 @@
 #include <set>
 #include <thread>
 
+#include "file_identity.hpp"
 #include "indicator_stage.hpp"
 #include "nprcheck/code_tables.hpp"
 #include "nprcheck/config.hpp"
@@ -37,6 +38,7 @@
 #include "nprcheck/episode_reader.hpp"
 #include "nprcheck/exit_codes.hpp"
 #include "nprcheck/expr.hpp"
+#include "nprcheck/fault_point.hpp"
 #include "nprcheck/file_input.hpp"
 #include "nprcheck/hash.hpp"
 #include "nprcheck/history.hpp"
@@ -358,9 +360,8 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
   }
   // Reports hold patient numbers: owner/group only (0640 files, 0750 folders by default).
   ::umask(static_cast<mode_t>(options.umask & 0777));
-  auto stage = OutputStage::create(options.out_dir);
-  if (!stage) {
-    diagnostics.error("", 0, 0, stage.status().message());
+  if (Status s = claim_report_folder(options.out_dir); !s) {
+    diagnostics.error("", 0, 0, s.message());
     return fail(kExitError);
   }
 
@@ -381,6 +382,21 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       !w.empty()) {
     spdlog::warn("{}", w);
     diagnostics.warning(m.tables_dir, 0, 0, w);
+  }
+
+  // Under the history lock: finish or undo what a killed run left in OUT.
+  if (Status s = recover_report_sets(
+          options.out_dir,
+          [&](const std::string& set) { return nightly->report_set_committed(set); });
+      !s) {
+    diagnostics.error("", 0, 0, s.message());
+    return fail(kExitError);
+  }
+  m.report_set = new_report_set_name();
+  auto stage = OutputStage::create(options.out_dir, m.report_set);
+  if (!stage) {
+    diagnostics.error("", 0, 0, stage.status().message());
+    return fail(kExitError);
   }
 
   std::vector<std::string> files =
@@ -422,6 +438,7 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     input.path = path;
     std::error_code ec;
     input.size = fs::file_size(path, ec);
+    const FileIdentity before = file_identity(path);
     progress.start_file(path, input.size);
     auto reader = EpisodeReader::open(path, file_id, diagnostics);
     if (!reader) {
@@ -491,8 +508,16 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       input.melding_namespace = melding->namespace_uri;
     }
     input.complete = (*reader)->complete() && !stop_requested();
-    if (!input.complete) outcome.incomplete_inputs.push_back(path);
     if (auto digest = hash.get()) input.sha256 = *digest;
+    // The findings and the hash must be of one version of the file.
+    if (before.regular && !(file_identity(path) == before)) {
+      diagnostics.error(path, 0, 0,
+                        "file changed during the check: it was written to while it was read; "
+                        "check it again once it is complete");
+      input.complete = false;
+      input.sha256.clear();
+    }
+    if (!input.complete) outcome.incomplete_inputs.push_back(path);
     m.inputs.push_back(std::move(input));
     progress.finish_file();
   }
@@ -503,6 +528,17 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     return fail(kExitError);
   }
   if (stop_requested()) return fail(kExitInterrupted);
+  if (m.episodes == 0 && !options.allow_empty && !diagnostics.has_errors() &&
+      outcome.incomplete_inputs.empty()) {
+    uint64_t read = 0;
+    for (const auto& in : m.inputs) read += in.episodes;
+    diagnostics.error("", 0, 0,
+                      (read == 0 ? std::string("the inputs hold no episode")
+                                 : "no episode of the " + std::to_string(read) +
+                                       " read matches the filters (" + m.filters + ")") +
+                          ": nothing was checked (give --allow-empty if that is expected)");
+    return fail(kExitNothingChecked);
+  }
 
   for (const auto& [system, year] : missing) {
     m.missing_tables.push_back(system + " " + std::to_string(year));
@@ -586,13 +622,18 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
   }
   std::error_code ec;
   fs::remove(spill_path, ec);
-  if (Status s = stage->commit(); !s) {
+
+  // The commit: seal the set (fsync, rename), record the history (the commit point), publish
+  // the set (one symlink rename). A crash before the history commit leaves the previous reports
+  // and history; after it, the next run publishes the sealed set (recover_report_sets).
+  fault_point("reports-written");
+  if (stop_requested()) return fail(kExitInterrupted);
+  if (Status s = stage->seal(); !s) {
     diagnostics.error("", 0, 0, s.message());
     return fail(kExitError);
   }
-  outcome.reports_written = true;
-  spdlog::info("reports written: {} episodes, {} findings", m.episodes, m.findings);
-
+  fault_point("sealed");
+  if (stop_requested()) return fail(kExitInterrupted);
   // A run that could not check everything must not become the next night's baseline.
   const bool complete = !diagnostics.has_errors() && outcome.incomplete_inputs.empty();
   if (nightly->active()) {
@@ -608,6 +649,21 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       }
     }
   }
+  fault_point("history-committed");
+  if (Status s = stage->publish(); !s) {
+    diagnostics.error("", 0, 0, s.message());
+    if (complete && nightly->active()) {
+      stage->release();  // recorded: the next run publishes it
+      diagnostics.error("", 0, 0,
+                        "the run is recorded in the history; its reports are in " +
+                            stage->dir().string() + " and the next run publishes them");
+    }
+    return fail(kExitError);
+  }
+  fault_point("published");
+  nightly->release();
+  outcome.reports_written = true;
+  spdlog::info("reports written: {} episodes, {} findings", m.episodes, m.findings);
 
   // Exit code: input errors first, then findings at or above --fail-on, then thresholds.
   if (!complete) return fail(kExitError);

@@ -73,8 +73,7 @@ Status store_run_indicators(const CheckOptions& options, int64_t run_id,
     spdlog::info("indicator counts not stored: the run has ad-hoc filters");
     return Status::ok();
   }
-  auto lock = RunLock::acquire(lock_path_for(options.history_db), options.lock_wait_seconds);
-  if (!lock) return lock.status();
+  // The caller's NightlyRun holds the history lock until the report set is published.
   return store_indicator_counts(options.history_db, run_id, coverage);
 }
 

@@ -28,7 +28,8 @@ Result<IndicatorReport> run_indicator_report(const CheckOptions& options, const 
                                              const IndicatorCoverage& coverage,
                                              const std::set<std::string>& units);
 
-/// Stores the run's counts in the history (under the history lock) when the run may: a history
+/// Stores the run's counts in the history when the run may (the caller holds the history lock,
+/// as NightlyRun does until the set is published): a history
 /// is configured and the run had no ad-hoc filters (a filtered run covers months partially).
 Status store_run_indicators(const CheckOptions& options, int64_t run_id,
                             const IndicatorCoverage& coverage);

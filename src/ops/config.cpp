@@ -23,11 +23,11 @@ using ops_detail::YamlSource;
 namespace {
 
 const std::vector<std::string> kKeys = {
-    "inputs",         "tables",   "rules",      "units",     "out",
-    "formats",        "fail_on",  "history",    "waivers",   "max_error_rate",
-    "max_new_errors", "log_file", "log_format", "log_level", "umask",
-    "threads",        "progress", "filters",    "lock_wait", "indicators",
-    "unknown_units"};
+    "inputs",         "tables",     "rules",      "units",     "out",
+    "formats",        "fail_on",    "history",    "waivers",   "max_error_rate",
+    "max_new_errors", "log_file",   "log_format", "log_level", "umask",
+    "threads",        "progress",   "filters",    "lock_wait", "indicators",
+    "unknown_units",  "allow_empty"};
 const std::vector<std::string> kFilterKeys = {"unit", "rule", "from", "to", "episode"};
 const std::vector<std::string> kFormats = {"html", "csv", "sarif", "junit"};
 const std::vector<std::string> kSeverities = {"error", "warning", "info"};
@@ -327,10 +327,10 @@ struct Loader {
         } else {
           ok = false;
         }
-      } else if (key == "progress") {
+      } else if (key == "progress" || key == "allow_empty") {
         auto b = ops_detail::get_bool(src, v, key, d);
         if (b) {
-          o.progress = *b;
+          (key == "progress" ? o.progress : o.allow_empty) = *b;
         } else {
           ok = false;
         }
@@ -398,6 +398,12 @@ bool parse_umask(const std::string& text, unsigned& out, std::string& why) {
   }
   if ((v & 0600) != 0) {
     why = "would take read or write away from the owner of the reports";
+    return false;
+  }
+  if ((v & 0007) != 0007) {
+    why =
+        "would give other users (the world) access to the reports and the log, which hold "
+        "patient data: the last digit must be 7, like \"027\"";
     return false;
   }
   out = v;
@@ -513,6 +519,7 @@ std::string effective_config_yaml(const CheckOptions& o) {
   e << YAML::Key << "threads" << YAML::Value << o.threads;
   if (o.threads == 0) e << YAML::Comment("all cores");
   e << YAML::Key << "progress" << YAML::Value << o.progress;
+  e << YAML::Key << "allow_empty" << YAML::Value << o.allow_empty;
   e << YAML::Key << "lock_wait" << YAML::Value << o.lock_wait_seconds;
   e << YAML::Key << "filters" << YAML::Value;
   if (o.unit.empty() && o.rule_glob.empty() && !o.from && !o.to && o.episode_id.empty()) {

@@ -164,9 +164,20 @@ Status NightlyRun::finish(const RunManifest& manifest, bool record) {
     }
     r.recorder.reset();
   }
-  r.db.reset();
-  r.lock.reset();
   return result;
+}
+
+void NightlyRun::release() {
+  if (!impl_) return;
+  impl_->recorder.reset();
+  impl_->db.reset();
+  impl_->lock.reset();
+}
+
+bool NightlyRun::report_set_committed(const std::string& set) const {
+  if (!impl_ || !impl_->db) return false;
+  auto found = impl_->db->has_report_set(set);
+  return found && *found;
 }
 
 }  // namespace nprcheck

@@ -45,6 +45,7 @@ std::string run_manifest_to_json(const RunManifest& m) {
   j["started"] = m.started;
   j["finished"] = m.finished;
   j["filters"] = m.filters;
+  if (!m.report_set.empty()) j["report_set"] = m.report_set;
   ojson rules;
   rules["dir"] = m.rules_dir;
   rules["sha256"] = m.rules_hash;
@@ -125,6 +126,7 @@ Result<RunManifest> run_manifest_from_json(std::string_view text) {
     read_key(j, "started", m.started);
     read_key(j, "finished", m.finished);
     read_key(j, "filters", m.filters);
+    read_key(j, "report_set", m.report_set);
     if (auto rs = j.find("rule_set"); rs != j.end() && rs->is_object()) {
       read_key(*rs, "dir", m.rules_dir);
       read_key(*rs, "sha256", m.rules_hash);

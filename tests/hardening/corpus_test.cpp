@@ -243,6 +243,7 @@ TEST_CASE("broken rule sets: exit 2 with file:line:col, nothing read, previous r
       auto dir = h::fresh_dir("rules-" + set.filename().string());
       fs::path out = dir / "out";
       h::write_file(out / "findings.ndjson", "previous run\n");
+      h::write_file(out / "run.json", "{}\n");
       auto r = h::run_nprcheck(h::check_args({h::kGoodXml}, out, {}, "", set.string()));
       INFO(h::describe(r));
       check_sane(r, out);
@@ -252,7 +253,7 @@ TEST_CASE("broken rule sets: exit 2 with file:line:col, nothing read, previous r
       auto it = message.find(set.filename().string());
       if (it != message.end()) CHECK(r.err.find(it->second) != std::string::npos);
       CHECK(h::slurp(out / "findings.ndjson") == "previous run\n");
-      CHECK(h::all_files(out).size() == 1);
+      CHECK(h::all_files(out).size() == 2);
     }
   }
   for (const auto& c : cases_of("rules")) {
@@ -262,6 +263,7 @@ TEST_CASE("broken rule sets: exit 2 with file:line:col, nothing read, previous r
       fs::path rules = dir / "rules", out = dir / "out";
       copy_case(c, rules);
       h::write_file(out / "findings.ndjson", "previous run\n");
+      h::write_file(out / "run.json", "{}\n");  // the old flat layout: adopted
       auto r = h::run_nprcheck(h::check_args({h::kGoodXml}, out, {}, "", rules.string()));
       e.good = false;  // another rule set: the good extract's findings differ
       check_expect(e, r, rules, out);

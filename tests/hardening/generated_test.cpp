@@ -487,7 +487,7 @@ TEST_CASE("output folders that cannot be written: exit 2, a clear message, nothi
   };
   const std::vector<Case> cases = {
       {"/proc/nprcheck-cannot-write", "cannot create output directory"},
-      {"/proc/self", "not writable"},
+      {"/proc/self", "nprcheck did not create it"},
       {(dir / "a-file").string(), "not a directory"},
       {(dir / "a-file" / "below").string(), "cannot create output directory"},
       {"/dev/null", "not a directory"},

@@ -204,20 +204,36 @@ inline std::vector<std::string> leftover_stages(const fs::path& out) {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(out, ec)) {
     std::string n = e.path().filename().string();
+    // Staging folders and temporary links; a set folder that is not the published one.
     if (n.rfind(".nprcheck-", 0) == 0) left.push_back(n);
+    if (n.rfind("set-", 0) == 0 && fs::read_symlink(out / "current", ec).string() != n) {
+      left.push_back(n);
+    }
   }
   return left;
 }
 
-/// Every regular file under `dir` with its content (for "this text is in no output").
+/// Every regular file under `dir` with its content (for "this text is in no output"), as a
+/// reader of a report folder sees it: through the links to the published set (`current`), not
+/// the set folders and the marker themselves.
 inline std::map<std::string, std::string> all_files(const fs::path& dir) {
   std::map<std::string, std::string> files;
   std::error_code ec;
   if (!fs::exists(dir, ec)) return files;
-  for (auto it = fs::recursive_directory_iterator(dir, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec)) {
-      files[fs::relative(it->path(), dir).string()] = slurp(it->path());
+  for (const auto& top : fs::directory_iterator(dir, ec)) {
+    const std::string name = top.path().filename().string();
+    if (name == "current" || name == ".nprcheck" || name.rfind("set-", 0) == 0) continue;
+    if (fs::is_regular_file(top.path(), ec)) {
+      files[name] = slurp(top.path());
+      continue;
+    }
+    if (!fs::is_directory(top.path(), ec)) continue;
+    for (auto it = fs::recursive_directory_iterator(
+             top.path(), fs::directory_options::follow_directory_symlink, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (fs::is_regular_file(it->path(), ec)) {
+        files[(fs::path(name) / fs::relative(it->path(), top.path())).string()] = slurp(it->path());
+      }
     }
   }
   return files;

@@ -225,8 +225,9 @@ TEST_CASE("config: values in their other accepted spellings", "[config]") {
     return ok;
   };
   CheckOptions o;
-  CHECK(load("umask: 0o022\nmax_error_rate: 2.5%\nfail_on: warning\n", o));
-  CHECK(o.umask == 022);
+  CHECK(load("umask: 0o007\nmax_error_rate: 2.5%\nfail_on: warning\n", o));
+  CHECK(o.umask == 007);
+  CHECK_FALSE(load("umask: \"022\"\n", o));  // the world could read the reports
   CHECK(*o.max_error_rate == Approx(0.025));
   CHECK(o.fail_on == Severity::kWarning);
   CHECK(load("umask: 077\ninputs: /one/file.xml\n", o));
@@ -371,6 +372,11 @@ TEST_CASE("config: --umask and --max-error-rate values parse as in the file", "[
   CHECK_FALSE(parse_umask("0200", u, why));
   CHECK_THAT(why, Catch::Contains("owner"));
   CHECK_FALSE(parse_umask("", u, why));
+  for (const char* world : {"000", "002", "022", "026", "0o003"}) {
+    INFO(world);
+    CHECK_FALSE(parse_umask(world, u, why));
+    CHECK_THAT(why, Catch::Contains("world"));
+  }
   CHECK(parse_error_rate("0.02", r, why));
   CHECK(r == Approx(0.02));
   CHECK(parse_error_rate("2.5%", r, why));
