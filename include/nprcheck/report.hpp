@@ -91,6 +91,9 @@ struct ReportOptions {
   std::string docs_base_uri;
   /// The previous run's key figures (ops); nullptr: no change columns.
   const PreviousRun* previous = nullptr;
+  /// The run's --fail-on: in junit.xml a rule fails a unit only with findings at or above it
+  /// (as the exit code); findings below it are listed in the testcase's system-out.
+  Severity fail_on = Severity::kError;
 };
 
 /// findings.csv: `;`-separated, UTF-8 with BOM, CRLF, Norwegian headers, RFC 4180 quoting, cells
@@ -101,8 +104,10 @@ Status write_unit_csvs(const std::string& dir, const RunManifest& m, const Findi
 /// SARIF 2.1.0: one reportingDescriptor per rule id, one result per finding.
 Status write_sarif(const std::string& path, const RunManifest& m, const FindingSource& source,
                    const std::string& rules_docs_base_uri);
-/// JUnit XML: one testsuite per level-2 unit, one testcase per rule, failures listing findings.
-Status write_junit(const std::string& path, const RunManifest& m, const FindingSource& source);
+/// JUnit XML: one testsuite per level-2 unit, one testcase per rule, failures listing findings
+/// at or above `fail_on` (the verdict follows --fail-on, as the exit code does).
+Status write_junit(const std::string& path, const RunManifest& m, const FindingSource& source,
+                   Severity fail_on = Severity::kError);
 /// HTML: `dir/index.html` (overview per unit) and `dir/unit-<stem>.html` (one unit's findings),
 /// each one self-contained file (inline CSS/JS), every input value HTML-escaped.
 Status write_html(const std::string& dir, const RunManifest& m, const FindingSource& source,

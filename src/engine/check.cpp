@@ -429,6 +429,7 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
 
   ReportOptions report_options;
   report_options.previous = previous;
+  report_options.fail_on = options.fail_on;
   if (Status s = write_reports(stage->dir().string(), m, source, options.formats, report_options);
       !s) {
     diagnostics.error("", 0, 0, s.message());
