@@ -63,6 +63,36 @@ struct PreviousRun {
   std::map<std::string, PreviousCounts> per_rule;  ///< key: rule id
 };
 
+/// One earlier run of a unit, for the trend on its page.
+struct TrendRunPoint {
+  std::string started;  ///< ISO 8601
+  uint64_t episodes = 0;
+  uint64_t episodes_with_error = 0;
+  uint64_t findings = 0;  ///< not waived
+};
+
+/// A finding of the previous run of the scope that this run no longer has.
+struct ResolvedFinding {
+  std::string rule;
+  std::string severity;  ///< error | warning | info
+  std::string episode;
+  std::string unit;
+  std::string avdeling;
+  std::string dato;
+  std::string codes;  ///< code values joined by ' '
+  std::string message;
+};
+
+/// What the run history adds to the unit pages (the ops module fills it).
+struct ReportTrend {
+  /// Per level-2 unit: the earlier runs of the scope, oldest first (this run not included).
+  std::map<std::string, std::vector<TrendRunPoint>> per_unit;
+  /// Resolved since the previous run (not waived there), in its order; at most `kMaxResolved`.
+  std::vector<ResolvedFinding> resolved;
+  bool resolved_truncated = false;  ///< more were resolved than `resolved` holds
+  static constexpr size_t kMaxResolved = 5000;
+};
+
 /// run.json as a string (pretty-printed, keys in a fixed order, ends with a newline).
 std::string run_manifest_to_json(const RunManifest& m);
 /// Parses run.json (as written by run_manifest_to_json()).
@@ -86,11 +116,15 @@ Result<PreviousRun> previous_run_from_summary_json(std::string_view text);
 
 /// How reports link and compare; the defaults suit a plain `nprcheck check`.
 struct ReportOptions {
-  /// Absolute URI of the folder holding the rule docs `<ID>.md` (SARIF helpUri, HTML links).
-  /// Empty: `file://` + the folder `docs/rules` beside the manifest's rules_dir.
+  /// Absolute URI (https://...) of a published folder of the rule docs `<ID>.md`: SARIF's
+  /// helpUri. Empty: no helpUri (the HTML report links its own pages in html/rules/).
   std::string docs_base_uri;
   /// The previous run's key figures (ops); nullptr: no change columns.
   const PreviousRun* previous = nullptr;
+  /// Earlier runs and resolved findings (ops); nullptr: no trend section.
+  const ReportTrend* trend = nullptr;
+  /// The name of an avdeling (reshID) from the units catalogue, "" if unknown; unset: none.
+  std::function<std::string(const std::string&)> avdeling_name;
   /// The run's --fail-on: in junit.xml a rule fails a unit only with findings at or above it
   /// (as the exit code); findings below it are listed in the testcase's system-out.
   Severity fail_on = Severity::kError;

@@ -76,9 +76,9 @@ TEST_CASE("unknown sub-commands and options get 'did you mean'") {
   auto hist = run_nprcheck("history trnd");
   CHECK(hist.exit_code == 2);
   CHECK(hist.err.find("(did you mean 'trend'?)") != std::string::npos);
-  auto opt = run_nprcheck("check x.xml --out /tmp/x --ruel 'BV-*'");
+  auto opt = run_nprcheck("check x.xml --out /tmp/x --fail-onn warning");
   CHECK(opt.exit_code == 2);
-  CHECK(opt.err.find("(did you mean '--rule'?)") != std::string::npos);
+  CHECK(opt.err.find("(did you mean '--fail-on'?)") != std::string::npos);
   auto tab = run_nprcheck("tables --kode A90");
   CHECK(tab.exit_code == 2);
   CHECK(tab.err.find("(did you mean '--code'?)") != std::string::npos);
