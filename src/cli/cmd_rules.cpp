@@ -7,7 +7,6 @@
 
 #include "cli_util.hpp"
 #include "commands.hpp"
-#include "owned_folder.hpp"
 #include "nprcheck/check.hpp"
 #include "nprcheck/code_tables.hpp"
 #include "nprcheck/default_paths.hpp"
@@ -18,6 +17,7 @@
 #include "nprcheck/rule_test.hpp"
 #include "nprcheck/rules.hpp"
 #include "nprcheck/units.hpp"
+#include "owned_folder.hpp"
 
 namespace nprcheck::cli {
 
@@ -551,8 +551,7 @@ int run_rules(const std::vector<std::string>& args) {
   if (sub == "test") return run_test(rest);
   if (sub == "docs") return run_docs(rest);
   if (sub == "diff") return run_diff(rest);
-  std::fprintf(stderr,
-               "nprcheck rules: unknown subcommand '%s'%s\nTry 'nprcheck rules --help'.\n",
+  std::fprintf(stderr, "nprcheck rules: unknown subcommand '%s'%s\nTry 'nprcheck rules --help'.\n",
                sub.c_str(), did_you_mean(sub, {"list", "lint", "test", "docs", "diff"}).c_str());
   return kExitError;
 }

@@ -59,12 +59,11 @@ std::string small_chart(const std::vector<Point>& pts, bool rates, const std::st
   for (size_t i = 0; i < pts.size(); ++i) {
     const Point& p = pts[i];
     const double v = rates ? p.rate : static_cast<double>(p.findings);
-    const std::string tip = esc(p.when) + ": " + format_percent(p.rate) + " (" +
-                            format_count(p.episodes_with_error) + " av " +
-                            format_count(p.episodes) + " episoder), " + format_count(p.findings) +
-                            " funn";
-    s += "<g class=\"pt\" data-value=\"" + (rates ? num(p.rate * 100) : std::to_string(p.findings)) +
-         "\"><title>" + tip + "</title>";
+    const std::string tip =
+        esc(p.when) + ": " + format_percent(p.rate) + " (" + format_count(p.episodes_with_error) +
+        " av " + format_count(p.episodes) + " episoder), " + format_count(p.findings) + " funn";
+    s += "<g class=\"pt\" data-value=\"" +
+         (rates ? num(p.rate * 100) : std::to_string(p.findings)) + "\"><title>" + tip + "</title>";
     if (rates) {
       s += "<circle class=\"dot" + std::string(i + 1 == pts.size() ? " now" : "") + "\" cx=\"" +
            num(x_of(i)) + "\" cy=\"" + num(y_of(v)) + "\" r=\"3.5\"/>";
@@ -144,8 +143,9 @@ std::string unit_trend_section(const UnitFigures& u, const ReportTrend* trend) {
     if (r.unit == u.unit) resolved.push_back(&r);
   }
 
-  std::string h = "<section id=\"utvikling\" aria-labelledby=\"utvikling-h\">\n<h2 "
-                  "id=\"utvikling-h\">Utvikling</h2>\n<div class=\"panel trend\">\n";
+  std::string h =
+      "<section id=\"utvikling\" aria-labelledby=\"utvikling-h\">\n<h2 "
+      "id=\"utvikling-h\">Utvikling</h2>\n<div class=\"panel trend\">\n";
   if (pts.size() < 2) {
     h += "<p class=\"empty\">Første kjøring for enheten i historikken: utviklingen vises fra "
          "neste kjøring.</p>\n";

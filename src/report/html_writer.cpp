@@ -313,9 +313,8 @@ std::string index_page(const RunManifest& m, const KeyFigures& k, const ReportOp
     h +=
         "<tr data-rule=\"" + esc(rid) + "\" data-findings=\"" + std::to_string(rf.findings) + "\">";
     h += "<td class=\"mono\"><a href=\"" + esc(rule_page_href(rid)) + "\">" + esc(rid) +
-         "</a></td><td>" + esc(mr != nullptr ? mr->title : "") +
-         "</td><td data-sort=\"" + std::to_string(static_cast<int>(sev)) + "\">" + sev_badge(sev) +
-         "</td>";
+         "</a></td><td>" + esc(mr != nullptr ? mr->title : "") + "</td><td data-sort=\"" +
+         std::to_string(static_cast<int>(sev)) + "\">" + sev_badge(sev) + "</td>";
     for (uint64_t n : {rf.findings, rf.episodes_with_finding, rf.episodes_with_error}) {
       h += "<td class=\"num\" data-sort=\"" + std::to_string(n) + "\">" + format_count(n) + "</td>";
     }
@@ -404,8 +403,8 @@ std::string worklist_section(const RunManifest& m, const UnitFigures& u,
   for (const auto& a : u.avdelinger) {
     // The catalogue's name where it has one: people know their avdeling by name, not reshID.
     const std::string name = o.avdeling_name ? o.avdeling_name(a) : std::string();
-    h += "<option value=\"" + esc(a) + "\">" + (name.empty() ? esc(a) : esc(name + " (" + a + ")")) +
-         "</option>";
+    h += "<option value=\"" + esc(a) + "\">" +
+         (name.empty() ? esc(a) : esc(name + " (" + a + ")")) + "</option>";
   }
   h += "</select></label>\n<label>Alvorlighet<select id=\"f-sev\"><option value=\"\">Alle</option>"
        "<option value=\"2\">Feil</option><option value=\"1\">Advarsel</option>"
@@ -445,23 +444,25 @@ std::string worklist_section(const RunManifest& m, const UnitFigures& u,
 /// The per-rule summary: one line per rule that fired, expandable to what to do and why.
 std::string rule_summary_section(const RunManifest& m, const std::vector<const RuleFigures*>& rules,
                                  bool novelty) {
-  std::string h = "<section id=\"regeloversikt\" aria-labelledby=\"regeloversikt-h\">\n<h2 "
-                  "id=\"regeloversikt-h\">Funn per regel</h2>\n";
+  std::string h =
+      "<section id=\"regeloversikt\" aria-labelledby=\"regeloversikt-h\">\n<h2 "
+      "id=\"regeloversikt-h\">Funn per regel</h2>\n";
   if (rules.empty()) {
-    return h + "<p class=\"empty\">Ingen funn: alle kontrollerte episoder ved enheten besto "
-               "kontrollene.</p>\n</section>\n";
+    return h +
+           "<p class=\"empty\">Ingen funn: alle kontrollerte episoder ved enheten besto "
+           "kontrollene.</p>\n</section>\n";
   }
   h += "<div class=\"rule-list panel\">\n";
   for (const RuleFigures* rf : rules) {
     const ManifestRule* mr = find_rule(m, rf->rule);
     Severity sev = mr != nullptr ? mr->severity : rf->severity;
-    h += "<details class=\"rule-row sev-" + std::string(severity_name(sev)) + "-card\" id=\"regel-" +
-         esc(unit_file_stem(rf->rule)) + "\" data-rule=\"" + esc(rf->rule) + "\" data-findings=\"" +
-         std::to_string(rf->findings) + "\">\n<summary><span class=\"mono rule-id\">" +
-         esc(rf->rule) + "</span> " + sev_badge(sev) + " <span class=\"rule-title\">" +
-         esc(mr != nullptr ? mr->title : "") + "</span><span class=\"meta\">" +
-         format_count(rf->findings) + " funn i " + format_count(rf->episodes_with_finding) +
-         " episoder";
+    h += "<details class=\"rule-row sev-" + std::string(severity_name(sev)) +
+         "-card\" id=\"regel-" + esc(unit_file_stem(rf->rule)) + "\" data-rule=\"" + esc(rf->rule) +
+         "\" data-findings=\"" + std::to_string(rf->findings) +
+         "\">\n<summary><span class=\"mono rule-id\">" + esc(rf->rule) + "</span> " +
+         sev_badge(sev) + " <span class=\"rule-title\">" + esc(mr != nullptr ? mr->title : "") +
+         "</span><span class=\"meta\">" + format_count(rf->findings) + " funn i " +
+         format_count(rf->episodes_with_finding) + " episoder";
     if (novelty) h += " \u00b7 " + format_count(rf->new_findings) + " nye";
     if (rf->waived > 0) h += " \u00b7 " + format_count(rf->waived) + " unntatt";
     h += "</span></summary>\n<div class=\"rule-body\">\n";
@@ -470,8 +471,8 @@ std::string rule_summary_section(const RunManifest& m, const std::vector<const R
       h += "<p class=\"meta\">Kilde: " + esc(mr->source) + "</p>\n";
     }
     h += "<div class=\"actions\"><button type=\"button\" class=\"btn show-rule\" data-rule=\"" +
-         esc(rf->rule) + "\">Vis disse funnene</button><a href=\"" +
-         esc(rule_page_href(rf->rule)) + "\">Regelbeskrivelse</a></div>\n</div>\n</details>\n";
+         esc(rf->rule) + "\">Vis disse funnene</button><a href=\"" + esc(rule_page_href(rf->rule)) +
+         "\">Regelbeskrivelse</a></div>\n</div>\n</details>\n";
   }
   return h + "</div>\n</section>\n";
 }

@@ -69,8 +69,8 @@ void render_inline(std::string_view s, std::string& out) {
     } else if (c == '[') {
       const size_t close = s.find("](", i + 1);
       const size_t end = close == std::string_view::npos ? close : s.find(')', close + 2);
-      if (end != std::string_view::npos && s.substr(i + 1, close - i - 1).find('\n') ==
-                                                std::string_view::npos) {
+      if (end != std::string_view::npos &&
+          s.substr(i + 1, close - i - 1).find('\n') == std::string_view::npos) {
         const std::string_view label = s.substr(i + 1, close - i - 1);
         const std::string_view url = trim(s.substr(close + 2, end - close - 2));
         flush();
@@ -124,9 +124,9 @@ std::vector<std::string_view> split_lines(std::string_view md) {
 
 std::string markdown_to_html(std::string_view md) {
   std::string out;
-  std::string para;        // the open paragraph's text (lines joined by spaces)
-  std::string item;        // the open list item's text
-  char list = 0;           // the open list: 'u', 'o' or none
+  std::string para;  // the open paragraph's text (lines joined by spaces)
+  std::string item;  // the open list item's text
+  char list = 0;     // the open list: 'u', 'o' or none
   auto close_para = [&] {
     if (para.empty()) return;
     out += "<p>";

@@ -108,8 +108,8 @@ Status write_reports(const std::string& stage_dir, const RunManifest& m,
     }
   }
   if (wants(formats, "junit")) {
-    if (Status s = report::write_junit_from((stage / "junit.xml").string(), m, *k, *part,
-                                           options.fail_on);
+    if (Status s =
+            report::write_junit_from((stage / "junit.xml").string(), m, *k, *part, options.fail_on);
         !s) {
       return s;
     }

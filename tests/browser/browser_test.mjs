@@ -14,7 +14,7 @@
 // usage: node browser_test.mjs --chromium PATH --reports DIR [--screenshots DIR]
 //   DIR holds demo/, evil/ and large/ as written by `test_report "[.browser-fixture]"`.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync, existsSync, statSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync, existsSync, statSync, readFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -440,6 +440,16 @@ try {
   }
   check(linkCount > 50 && broken.length === 0,
         `every one of ${linkCount} links resolves inside the report folder` + (broken.length ? ': ' + broken.slice(0, 5).join('; ') : ''));
+  // Copied elsewhere (a file share, an unpacked zip), the folder still opens complete.
+  const elsewhere = mkdtempSync(join(tmpdir(), 'nprcheck-copied-report-'));
+  cpSync(join(reports, 'demo/html'), join(elsewhere, 'html'), { recursive: true });
+  await open(join(elsewhere, 'html/unit-4201.html'));
+  noErrors('copied unit page');
+  const ruleHref = await evaluate(`document.querySelector('#regeloversikt a[href^="rules/"]').href`);
+  await open(fileURLToPath(ruleHref));
+  check((await evaluate(`document.querySelector('h1').textContent`)).length > 5 &&
+        fileURLToPath(ruleHref).startsWith(elsewhere), 'a copy of the folder opens complete, rule pages included');
+  rmSync(elsewhere, { recursive: true, force: true });
   const sarif = JSON.parse(readFileSync(join(reports, 'demo/findings.sarif'), 'utf8'));
   check(sarif.runs[0].tool.driver.rules.every((r) => !('helpUri' in r) || !r.helpUri.startsWith('file:')),
         'SARIF helpUri never points at a file of this machine');

@@ -6,17 +6,13 @@
 #include "ops_test_util.hpp"
 
 using namespace nprcheck;
+using nprcheck::test::history_manifest;
 using nprcheck::test::make_finding;
-using nprcheck::test::make_manifest;
 
 namespace {
 
 const auto kE = Severity::kError;
 const auto kW = Severity::kWarning;
-
-RunManifest manifest(const std::string& started) {
-  return make_manifest(started, {{"4200", 10}, {"4300", 5}}, {"KODE-001", "KODE-002", "BV-001"});
-}
 
 }  // namespace
 
@@ -28,18 +24,18 @@ TEST_CASE("report trend: earlier runs per unit and the resolved findings", "[his
   std::vector<Finding> n1 = {make_finding("KODE-001", 1, kE, "E-1", "4200", {"A000"}),
                              make_finding("KODE-001", 1, kE, "E-2", "4200", {"A010"}),
                              make_finding("BV-001", 1, kW, "E-3", "4300", {"AAA00"})};
-  REQUIRE(record_run(*db, "all", manifest("2025-01-06T02:00:00"), n1));
+  REQUIRE(record_run(*db, "all", history_manifest("2025-01-06T02:00:00"), n1));
   std::vector<Finding> n2 = n1;
-  REQUIRE(record_run(*db, "all", manifest("2025-01-07T02:00:00"), n2));
+  REQUIRE(record_run(*db, "all", history_manifest("2025-01-07T02:00:00"), n2));
   // Another scope in between is not part of this trend.
   std::vector<Finding> adhoc = {make_finding("KODE-001", 1, kE, "E-9", "4200", {"A000"})};
-  REQUIRE(record_run(*db, "unit=4200;rule=;from=;to=;episode=", manifest("2025-01-07T10:00:00"),
-                     adhoc));
+  REQUIRE(record_run(
+      *db, "unit=4200;rule=;from=;to=;episode=", history_manifest("2025-01-07T10:00:00"), adhoc));
   std::vector<Finding> n3 = {make_finding("KODE-001", 1, kE, "E-1", "4200", {"A000"}),
                              make_finding("KODE-001", 1, kE, "E-2", "4200", {"A010"}),
                              make_finding("KODE-002", 1, kE, "E-4", "4300", {"AAA10"}),
                              make_finding("BV-001", 1, kW, "E-3", "4300", {"AAA00"})};
-  REQUIRE(record_run(*db, "all", manifest("2025-01-08T02:00:00"), n3));
+  REQUIRE(record_run(*db, "all", history_manifest("2025-01-08T02:00:00"), n3));
 
   auto rec = db->begin_run("all", "2025-01-09T02:00:00");
   REQUIRE(rec);

@@ -39,8 +39,8 @@ TEST_CASE("write the reports for the browser test", "[.browser-fixture]") {
   for (const auto& [unit, uc] : d.manifest.per_unit) {
     for (int i = 0; i < 7; ++i) {
       const uint64_t errors = 46 - 3 * static_cast<uint64_t>(i) + 2 * static_cast<uint64_t>(n);
-      trend.per_unit[unit].push_back({std::string(nights[i]) + "T02:00:00", uc.episodes, errors,
-                                      errors * 2 + 5});
+      trend.per_unit[unit].push_back(
+          {std::string(nights[i]) + "T02:00:00", uc.episodes, errors, errors * 2 + 5});
     }
     ++n;
   }

@@ -342,10 +342,18 @@ TEST_CASE("with history the unit page shows the trend and the resolved findings"
   trend.per_unit["4201"] = {{"2017-11-28T02:00:00", 120, 30, 61},
                             {"2017-11-29T02:00:00", 120, 24, 50},
                             {"2017-11-30T02:00:00", 120, 20, 44}};
-  trend.resolved.push_back({"KODE-002", "error", "E17-4201-0999", "4201", "420101", "2017-03-02",
-                            "TBA10", "Koden TBA10 er ikke gyldig <b>", });
-  trend.resolved.push_back({"BV-001", "error", "E17-4202-0998", "4202", "420201", "2017-03-02",
-                            "JJX00", "annen enhet"});
+  trend.resolved.push_back({
+      "KODE-002",
+      "error",
+      "E17-4201-0999",
+      "4201",
+      "420101",
+      "2017-03-02",
+      "TBA10",
+      "Koden TBA10 er ikke gyldig <b>",
+  });
+  trend.resolved.push_back(
+      {"BV-001", "error", "E17-4202-0998", "4202", "420201", "2017-03-02", "JJX00", "annen enhet"});
   ReportOptions opts;
   opts.trend = &trend;
   REQUIRE(write_html((dir / "html").string(), fx.manifest, vector_source(fx.findings), opts));

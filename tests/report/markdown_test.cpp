@@ -52,7 +52,8 @@ TEST_CASE("split_guidance takes the 'Hva du gjør' paragraph out", "[report][md]
       "Forklaring linje 1\nlinje 2.\n\n**Hva du gjør:** rett koden\ni DIPS.\n\nMer tekst.\n");
   CHECK(g.action == "rett koden\ni DIPS.");
   CHECK(g.explanation.find("Hva du gjør") == std::string::npos);
-  CHECK(markdown_to_html(g.explanation) == "<p>Forklaring linje 1 linje 2.</p>\n<p>Mer tekst.</p>\n");
+  CHECK(markdown_to_html(g.explanation) ==
+        "<p>Forklaring linje 1 linje 2.</p>\n<p>Mer tekst.</p>\n");
   RuleGuidance last = split_guidance("Tekst.\n\n**Hva du gjør:** fjern ZXM-koden.\n");
   CHECK(last.action == "fjern ZXM-koden.");
   CHECK(last.explanation == "Tekst.");

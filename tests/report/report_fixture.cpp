@@ -257,7 +257,8 @@ Fixture make_fixture(const FixtureOptions& o) {
           }
           if (i == 6 && j == 0) {
             f.waived = true;
-            f.waiver_reason = "Avklart med NPR: korrekt koding (sak 2017/123) (kari, til 2018-06-30)";
+            f.waiver_reason =
+                "Avklart med NPR: korrekt koding (sak 2017/123) (kari, til 2018-06-30)";
           }
         }
         fx.findings.push_back(std::move(f));

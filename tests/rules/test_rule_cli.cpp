@@ -134,9 +134,9 @@ TEST_CASE("rules docs writes one page per rule and an index", "[rules][cli]") {
   CHECK(pages == 18);
   CHECK(fs::exists(dir / ".nprcheck-generated"));
   // Run again: the folder holds only its own files, so it is written again.
-  CHECK(test::run_command(nprcheck_cmd("rules docs --out '" + dir.string() + "' '" +
-                                       test::shipped_rules() + "'"),
-                          out) == 0);
+  CHECK(test::run_command(
+            nprcheck_cmd("rules docs --out '" + dir.string() + "' '" + test::shipped_rules() + "'"),
+            out) == 0);
   fs::remove_all(dir);
 }
 
@@ -145,8 +145,7 @@ TEST_CASE("rules docs writes only what it owns", "[rules][cli]") {
   fs::create_directories(dir);
   auto write_file = [](const fs::path& p, const std::string& text) { std::ofstream(p) << text; };
   write_file(dir / "operations.md", "# Drift\n");
-  const std::string cmd =
-      "rules docs --out '" + dir.string() + "' '" + test::shipped_rules() + "'";
+  const std::string cmd = "rules docs --out '" + dir.string() + "' '" + test::shipped_rules() + "'";
   std::string out;
   // A folder with a file it did not write (docs/ itself, say) is refused; nothing is written.
   CHECK(test::run_command(nprcheck_cmd(cmd), out) == 2);
@@ -162,9 +161,9 @@ TEST_CASE("rules docs writes only what it owns", "[rules][cli]") {
   fs::path rules = scratch("docs-owned-rules");
   fs::copy(test::shipped_rules(), rules, fs::copy_options::recursive);
   fs::remove(rules / "kode" / "KODE-007.yaml");
-  REQUIRE(test::run_command(
-              nprcheck_cmd("rules docs --force --out '" + dir.string() + "' '" + rules.string() + "'"),
-              out) == 0);
+  REQUIRE(test::run_command(nprcheck_cmd("rules docs --force --out '" + dir.string() + "' '" +
+                                         rules.string() + "'"),
+                            out) == 0);
   CHECK(!fs::exists(dir / "KODE-007.md"));
   CHECK(fs::exists(dir / "KODE-006.md"));
   CHECK(slurp(dir / "operations.md") == "# Drift\n");

@@ -299,9 +299,9 @@ TEST_CASE("select by glob, manifest and hash", "[rules][select]") {
   CHECK_FALSE(glob_match("KODE-00[1-3]", "KODE-004"));
   CHECK(glob_match("BV-00[!4]", "BV-001"));
   CHECK_FALSE(glob_match("BV-00[^4]", "BV-004"));
-  CHECK(glob_match("*-00[]x]", "A-00]"));     // ']' first in a class is literal
+  CHECK(glob_match("*-00[]x]", "A-00]"));  // ']' first in a class is literal
   CHECK(glob_match("KODE-[0-9]*", "KODE-007"));
-  CHECK(glob_match("A[B", "A[B"));             // an unclosed '[' is an ordinary character
+  CHECK(glob_match("A[B", "A[B"));  // an unclosed '[' is an ordinary character
   CHECK_FALSE(glob_match("[A-C]*", "D-1"));
 
   // The hash covers rule files and rule data: a changed data file changes it.
