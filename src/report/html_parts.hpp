@@ -36,6 +36,8 @@ std::string rule_guidance_html(const ManifestRule& rule);
 /// the report folder carries its own rule pages.
 Status write_rule_pages(const std::string& dir, const RunManifest& m, const KeyFigures& k);
 
+/// The index's small line of a unit's error rate over the last runs; "" without history.
+std::string unit_sparkline(const UnitFigures& u, const ReportTrend* trend);
 /// The unit page's "Utvikling" section: the unit's error rate and finding count over the last
 /// runs (inline SVG) and the findings resolved since the previous run; "" without history.
 std::string unit_trend_section(const UnitFigures& u, const ReportTrend* trend);

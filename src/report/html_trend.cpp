@@ -22,6 +22,23 @@ struct Point {
   uint64_t episodes_with_error = 0;
 };
 
+/// A round upper bound for a scale: rates 1 %, 2 %, 5 %, 10 %, 20 %, 25 %, 50 %, 100 %;
+/// counts 1, 2, 5 times a power of ten.
+double nice_max(double max, bool rates) {
+  if (rates) {
+    for (double s : {0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0}) {
+      if (max <= s) return s;
+    }
+    return 1.0;
+  }
+  double p = 1;
+  while (p * 10 < max) p *= 10;
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    if (max <= m * p) return m * p;
+  }
+  return 10 * p;
+}
+
 std::string num(double x) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", x);
@@ -34,8 +51,7 @@ std::string small_chart(const std::vector<Point>& pts, bool rates, const std::st
   const double plot_w = w - left - right, plot_h = h - top - bottom;
   double max = 0;
   for (const auto& p : pts) max = std::max(max, rates ? p.rate : static_cast<double>(p.findings));
-  if (max <= 0) max = rates ? 0.01 : 1;
-  if (!rates) max = std::ceil(max * 1.1);
+  max = nice_max(max, rates);
   const double step = plot_w / static_cast<double>(pts.size());
   auto x_of = [&](size_t i) { return left + step * (static_cast<double>(i) + 0.5); };
   auto y_of = [&](double v) { return top + plot_h - plot_h * v / max; };
@@ -110,6 +126,32 @@ std::string resolved_table(const std::vector<const ResolvedFinding*>& rows, bool
 }
 
 }  // namespace
+
+std::string unit_sparkline(const UnitFigures& u, const ReportTrend* trend) {
+  if (trend == nullptr) return "";
+  auto it = trend->per_unit.find(u.unit);
+  if (it == trend->per_unit.end() || it->second.empty()) return "";
+  std::vector<double> rates;
+  const auto& runs = it->second;
+  for (size_t i = runs.size() > kTrendRuns ? runs.size() - kTrendRuns : 0; i < runs.size(); ++i) {
+    rates.push_back(rate(runs[i].episodes_with_error, runs[i].episodes));
+  }
+  rates.push_back(rate(u.episodes_with_error, u.episodes));
+  double max = 0;
+  for (double r : rates) max = std::max(max, r);
+  max = nice_max(max, true);
+  const double w = 90, h = 22, step = w / static_cast<double>(rates.size() - 1);
+  std::string pts;
+  for (size_t i = 0; i < rates.size(); ++i) {
+    pts += (i ? " " : "") + num(step * static_cast<double>(i)) + "," +
+           num(h - 2 - (h - 4) * rates[i] / max);
+  }
+  return "<svg class=\"spark\" role=\"img\" viewBox=\"-2 0 94 22\" width=\"94\" height=\"22\" "
+         "xmlns=\"http://www.w3.org/2000/svg\"><title>Feilandel de siste " +
+         std::to_string(rates.size()) + " kjøringene: " + format_percent(rates.front()) +
+         " \u2192 " + format_percent(rates.back()) + "</title><polyline points=\"" + pts +
+         "\"/></svg>";
+}
 
 std::string unit_trend_section(const UnitFigures& u, const ReportTrend* trend) {
   if (trend == nullptr) return "";

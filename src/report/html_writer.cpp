@@ -242,6 +242,7 @@ std::string index_page(const RunManifest& m, const KeyFigures& k, const ReportOp
   h += sort_th("Enhet") + sort_th("reshID") + sort_th("Episoder", true) +
        sort_th("Episoder med feil", true) + sort_th("Feilandel", true);
   if (prev != nullptr) h += sort_th("Endring", true);
+  if (o.trend != nullptr) h += "<th scope=\"col\">Utvikling</th>";
   h += sort_th("Feil", true) + sort_th("Advarsler", true) + sort_th("Info", true);
   if (novelty) h += sort_th("Nye", true);
   h += "<th scope=\"col\">Vanligste regler</th></tr></thead>\n<tbody>\n";
@@ -274,6 +275,7 @@ std::string index_page(const RunManifest& m, const KeyFigures& k, const ReportOp
             "<td class=\"num\" data-sort=\"" + std::to_string(d) + "\">" + points_html(d) + "</td>";
       }
     }
+    if (o.trend != nullptr) h += "<td>" + unit_sparkline(u, o.trend) + "</td>";
     for (uint64_t n : {ne, nw, ni}) {
       h += "<td class=\"num\" data-sort=\"" + std::to_string(n) + "\">" + format_count(n) + "</td>";
     }

@@ -210,6 +210,8 @@ try {
   check(await evaluate(`document.querySelectorAll('svg.chart rect.bar').length`) === 3,
         'index has a bar per unit in the chart');
   check(await evaluate(`!!document.querySelector('details.manifest')`), 'index has the manifest block');
+  check(await evaluate(`document.querySelectorAll('#enheter svg.spark polyline').length`) === 3,
+        'index shows each unit\'s error rate over the last runs');
   await evaluate(`Array.from(document.querySelectorAll('#enheter thead button.sort'))
     .find((b) => b.textContent === 'Enhet').click()`);
   const byName = await evaluate(

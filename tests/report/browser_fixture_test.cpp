@@ -48,6 +48,8 @@ TEST_CASE("write the reports for the browser test", "[.browser-fixture]") {
                             "TBA10", "Koden TBA10 er ikke gyldig i NCSP på 2017-03-02."});
   trend.resolved.push_back({"BV-001", "error", "E17-4201-0991", "4201", "420102", "2017-04-11",
                             "JJX00", "Bildeveiledet prosedyre uten ZXM-kode eller NCRP-kode."});
+  previous.total.resolved = trend.resolved.size();  // the index card counts what the page lists
+  previous.per_unit["4201"].resolved = trend.resolved.size();
   ReportOptions opts;
   opts.previous = &previous;
   opts.trend = &trend;

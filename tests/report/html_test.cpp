@@ -376,9 +376,16 @@ TEST_CASE("with history the unit page shows the trend and the resolved findings"
   // A unit without earlier runs says so instead of drawing one point.
   std::string other = report_test::read_file(dir / "html" / "unit-4203.html");
   CHECK(other.find("Første kjøring for enheten i historikken") != std::string::npos);
+  // The index: a small line of each unit's error rate over the runs (none for 4203: no runs).
+  std::string index = report_test::read_file(dir / "html" / "index.html");
+  CHECK(index.find("<th scope=\"col\">Utvikling</th>") != std::string::npos);
+  CHECK(count(index, "<svg class=\"spark\"") == 1);
+  CHECK(index.find("Feilandel de siste 4 kjøringene: 25,0") != std::string::npos);
   // Without history: no trend section.
   REQUIRE(write_html((dir / "plain").string(), fx.manifest, vector_source(fx.findings)));
   CHECK(report_test::read_file(dir / "plain" / "unit-4201.html").find("id=\"utvikling\"") ==
+        std::string::npos);
+  CHECK(report_test::read_file(dir / "plain" / "index.html").find("Utvikling") ==
         std::string::npos);
   fs::remove_all(dir);
 }
