@@ -87,6 +87,13 @@ TEST_CASE("the example extract gives exactly the planted findings") {
   CHECK(r.err.find("ICD10 table for 2016") != std::string::npos);
   auto run = nlohmann::json::parse(slurp(out / "run.json"));
   CHECK(run.dump().find("ICD10 2016") != std::string::npos);
+  // junit.xml follows --fail-on (default error) as the exit code does: warnings are output.
+  const std::string junit = slurp(out / "junit.xml");
+  CHECK(junit.find("<failure type=\"error\"") != std::string::npos);
+  CHECK(junit.find("<failure type=\"warning\"") == std::string::npos);
+  auto warn = fresh_dir("example-fail-on-warning");
+  REQUIRE(run_nprcheck(check_args(warn, "--fail-on warning")).exit_code == 1);
+  CHECK(slurp(warn / "junit.xml").find("<failure type=\"warning\"") != std::string::npos);
 }
 
 TEST_CASE("two runs over the same inputs give byte-identical findings.ndjson") {
