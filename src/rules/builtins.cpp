@@ -347,7 +347,7 @@ const BuiltinDef kBuiltins[] = {
    "the loaded years in which the code is valid, ascending",
    1, 1, {A::kKode}, Ret::kFixed, kIntList, false, false, fn_valid_years},
   {"etterfolger", "etterfolger(kode) -> string",
-   "the code(s) that replace the code on kode.dato: the shortest longer codes starting with it "
+   "the code(s) that stand for the code on kode.dato: the shortest longer codes starting with it "
    "that are valid then (D370 -> 'D3700, D3701'), else the codes valid then with the same text "
    "(NCSP TBA10 -> 'BAX10'); at most 4, then ' m.fl.'; '' if none",
    1, 1, {A::kKode}, Ret::kFixed, kStringT, false, false, fn_etterfolger},
