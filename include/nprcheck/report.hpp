@@ -135,7 +135,8 @@ struct ReportOptions {
 Status write_findings_csv(const std::string& path, const FindingSource& source);
 /// One CSV per level-2 unit in `dir` (created): `dir/unit-<stem>.csv`, stem from unit_file_stem().
 Status write_unit_csvs(const std::string& dir, const RunManifest& m, const FindingSource& source);
-/// SARIF 2.1.0: one reportingDescriptor per rule id, one result per finding.
+/// SARIF 2.1.0: one reportingDescriptor per rule id (the guidance in help.text/markdown; helpUri
+/// only under a configured absolute `rules_docs_base_uri`), one result per finding.
 Status write_sarif(const std::string& path, const RunManifest& m, const FindingSource& source,
                    const std::string& rules_docs_base_uri);
 /// JUnit XML: one testsuite per level-2 unit, one testcase per rule, failures listing findings

@@ -10,7 +10,6 @@
 
 #include "assets.hpp"
 #include "html_parts.hpp"
-#include "nprcheck/hash.hpp"
 #include "nprcheck/report.hpp"
 #include "report_util.hpp"
 #include "writers.hpp"

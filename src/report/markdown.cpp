@@ -22,7 +22,9 @@ std::string_view trim(std::string_view s) {
 
 /// A link target that may become an href: http(s), mailto, or relative without a scheme.
 bool safe_href(std::string_view url) {
-  if (url.empty()) return false;
+  if (url.empty() || url.substr(0, 2) == "//" || url.find('\\') != std::string_view::npos) {
+    return false;  // protocol-relative or backslash tricks: another host
+  }
   for (std::string_view ok : {"https://", "http://", "mailto:"}) {
     if (url.substr(0, ok.size()) == ok) return true;
   }

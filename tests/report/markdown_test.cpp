@@ -43,6 +43,7 @@ TEST_CASE("markdown: links only to safe targets", "[report][md]") {
         "<p><a href=\"KODE-003.html#x\">KODE-003</a></p>\n");
   CHECK(markdown_to_html("[klikk](javascript:alert)") == "<p>klikk (javascript:alert)</p>\n");
   CHECK(markdown_to_html("[x](data:text/html,hei)").find("href") == std::string::npos);
+  CHECK(markdown_to_html("[x](//evil.example/)").find("href") == std::string::npos);
   CHECK(markdown_to_html("[x](\"onmouseover=\"a)").find("href=\"&quot;onmouseover") !=
         std::string::npos);
 }
