@@ -200,6 +200,9 @@ class HistoryDb {
   /// `PRAGMA integrity_check` says ok.
   Status check_integrity();
 
+  /// The connection, for queries kept in their own files (history_trend.cpp).
+  [[nodiscard]] sqlite3* handle() const { return db_; }
+
  private:
   HistoryDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   sqlite3* db_ = nullptr;
@@ -254,6 +257,8 @@ class NightlyRun {
   [[nodiscard]] uint64_t new_errors() const;
   /// What became of the waivers (empty without waivers).
   [[nodiscard]] const WaiverReport& waiver_report() const;
+  /// The open history (with the run being recorded in it), or nullptr without one.
+  [[nodiscard]] HistoryDb* history();
 
   /// Commits the run to the history with its final (tallied) manifest when `record`, else rolls
   /// it back (a run with input errors should not become the baseline of the next night). The

@@ -64,6 +64,36 @@ struct PreviousRun {
   std::map<std::string, PreviousCounts> per_rule;  ///< key: rule id
 };
 
+/// One earlier run of a unit, for the trend on its page.
+struct TrendRunPoint {
+  std::string started;  ///< ISO 8601
+  uint64_t episodes = 0;
+  uint64_t episodes_with_error = 0;
+  uint64_t findings = 0;  ///< not waived
+};
+
+/// A finding of the previous run of the scope that this run no longer has.
+struct ResolvedFinding {
+  std::string rule;
+  std::string severity;  ///< error | warning | info
+  std::string episode;
+  std::string unit;
+  std::string avdeling;
+  std::string dato;
+  std::string codes;  ///< code values joined by ' '
+  std::string message;
+};
+
+/// What the run history adds to the unit pages (the ops module fills it).
+struct ReportTrend {
+  /// Per level-2 unit: the earlier runs of the scope, oldest first (this run not included).
+  std::map<std::string, std::vector<TrendRunPoint>> per_unit;
+  /// Resolved since the previous run (not waived there), in its order; at most `kMaxResolved`.
+  std::vector<ResolvedFinding> resolved;
+  bool resolved_truncated = false;  ///< more were resolved than `resolved` holds
+  static constexpr size_t kMaxResolved = 5000;
+};
+
 /// run.json as a string (pretty-printed, keys in a fixed order, ends with a newline).
 std::string run_manifest_to_json(const RunManifest& m);
 /// Parses run.json (as written by run_manifest_to_json()).
@@ -89,13 +119,20 @@ Result<PreviousRun> previous_run_from_summary_json(std::string_view text);
 
 /// How reports link and compare; the defaults suit a plain `nprcheck check`.
 struct ReportOptions {
-  /// Absolute URI of the folder holding the rule docs `<ID>.md` (SARIF helpUri, HTML links).
-  /// Empty: `file://` + the folder `docs/rules` beside the manifest's rules_dir.
+  /// Absolute URI (https://...) of a published folder of the rule docs `<ID>.md`: SARIF's
+  /// helpUri. Empty: no helpUri (the HTML report links its own pages in html/rules/).
   std::string docs_base_uri;
   /// The previous run's key figures (ops); nullptr: no change columns.
   const PreviousRun* previous = nullptr;
   /// The indicator charts of the run; nullptr: no indicator sections.
   const IndicatorReport* indicators = nullptr;
+  /// Earlier runs and resolved findings (ops); nullptr: no trend section.
+  const ReportTrend* trend = nullptr;
+  /// The name of an avdeling (reshID) from the units catalogue, "" if unknown; unset: none.
+  std::function<std::string(const std::string&)> avdeling_name;
+  /// The run's --fail-on: in junit.xml a rule fails a unit only with findings at or above it
+  /// (as the exit code); findings below it are listed in the testcase's system-out.
+  Severity fail_on = Severity::kError;
 };
 
 /// findings.csv: `;`-separated, UTF-8 with BOM, CRLF, Norwegian headers, RFC 4180 quoting, cells
@@ -103,11 +140,14 @@ struct ReportOptions {
 Status write_findings_csv(const std::string& path, const FindingSource& source);
 /// One CSV per level-2 unit in `dir` (created): `dir/unit-<stem>.csv`, stem from unit_file_stem().
 Status write_unit_csvs(const std::string& dir, const RunManifest& m, const FindingSource& source);
-/// SARIF 2.1.0: one reportingDescriptor per rule id, one result per finding.
+/// SARIF 2.1.0: one reportingDescriptor per rule id (the guidance in help.text/markdown; helpUri
+/// only under a configured absolute `rules_docs_base_uri`), one result per finding.
 Status write_sarif(const std::string& path, const RunManifest& m, const FindingSource& source,
                    const std::string& rules_docs_base_uri);
-/// JUnit XML: one testsuite per level-2 unit, one testcase per rule, failures listing findings.
-Status write_junit(const std::string& path, const RunManifest& m, const FindingSource& source);
+/// JUnit XML: one testsuite per level-2 unit, one testcase per rule, failures listing findings
+/// at or above `fail_on` (the verdict follows --fail-on, as the exit code does).
+Status write_junit(const std::string& path, const RunManifest& m, const FindingSource& source,
+                   Severity fail_on = Severity::kError);
 /// HTML: `dir/index.html` (overview per unit) and `dir/unit-<stem>.html` (one unit's findings),
 /// each one self-contained file (inline CSS/JS), every input value HTML-escaped.
 Status write_html(const std::string& dir, const RunManifest& m, const FindingSource& source,

@@ -146,7 +146,8 @@ class RuleSet {
   std::unique_ptr<Impl> impl_;
 };
 
-/// True if `text` matches the glob `pattern` (`*` any run, `?` one character).
+/// True if `text` matches the glob `pattern` (`*` any run, `?` one character, `[...]` one
+/// character of a class: `[12]`, `[0-9]`, `[!5]` or `[^5]` not; an unclosed `[` is literal).
 bool glob_match(std::string_view pattern, std::string_view text);
 
 }  // namespace nprcheck

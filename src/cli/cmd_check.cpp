@@ -199,8 +199,10 @@ int run_check(const std::vector<std::string>& args) {
       "lowest severity that makes the exit code 1: error, "
       "warning, info (default: error)")("unit", po::value(&opt.unit),
                                         "only episodes of this level-2 unit or avdeling (reshID)")(
-      "rule", po::value(&opt.rule_glob), "only rules whose id matches this glob, e.g. 'BV-*'")(
-      "from", po::value(&from), "only episodes with innDatoTid on or after this date (YYYY-MM-DD)")(
+      "rule", po::value(&opt.rule_glob),
+      "only rules whose id matches this glob (* ? and [...] classes), e.g. 'BV-*', "
+      "'KODE-00[1-3]'")("from", po::value(&from),
+                        "only episodes with innDatoTid on or after this date (YYYY-MM-DD)")(
       "to", po::value(&to), "only episodes with innDatoTid on or before this date")(
       "episode", po::value(&opt.episode_id), "only this episode (episodeID)")(
       "threads,j", po::value(&opt.threads), "worker threads (default: all cores)")(

@@ -70,7 +70,8 @@ void require_path(Diagnostics& d, const ConfigExtras& extras, const std::string&
 int run_config(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] != "check") {
     if (!args.empty() && args[0] != "--help" && args[0] != "-h") {
-      std::fprintf(stderr, "nprcheck config: unknown subcommand '%s'\n", args[0].c_str());
+      std::fprintf(stderr, "nprcheck config: unknown subcommand '%s'%s\n", args[0].c_str(),
+                   did_you_mean(args[0], {"check"}).c_str());
       std::fprintf(stderr, "%s", kHelp);
       return kExitError;
     }

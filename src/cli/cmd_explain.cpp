@@ -93,8 +93,8 @@ int run_explain(const std::vector<std::string>& args) {
                                                  "the episodeID to explain (required)")(
       "tables", po::value(&tables_dir), "code tables directory (default: bundled)")(
       "rules", po::value(&rules_dir), "rule set directory (default: bundled)")(
-      "units", po::value(&units_file), "units catalogue")("rule", po::value(&rule_glob),
-                                                          "only rules whose id matches this glob");
+      "units", po::value(&units_file), "units catalogue")(
+      "rule", po::value(&rule_glob), "only rules whose id matches this glob (* ? [...])");
   po::options_description hidden;
   hidden.add_options()("file", po::value(&file));
   po::options_description all;

@@ -466,9 +466,9 @@ int run_history(const std::vector<std::string>& args) {
   if (sub == "trend") return history_trend(rest);
   if (sub == "prune") return history_prune(rest);
   std::fprintf(stderr,
-               "nprcheck history: unknown subcommand '%s' (list, show, trend, prune)\n"
+               "nprcheck history: unknown subcommand '%s'%s (list, show, trend, prune)\n"
                "Try 'nprcheck history --help'.\n",
-               sub.c_str());
+               sub.c_str(), did_you_mean(sub, {"list", "show", "trend", "prune"}).c_str());
   return kExitError;
 }
 

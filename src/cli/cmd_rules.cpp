@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "cli_util.hpp"
 #include "commands.hpp"
@@ -16,6 +17,7 @@
 #include "nprcheck/rule_test.hpp"
 #include "nprcheck/rules.hpp"
 #include "nprcheck/units.hpp"
+#include "owned_folder.hpp"
 
 namespace nprcheck::cli {
 
@@ -287,8 +289,12 @@ constexpr const char* kDocsHelp = R"(usage: nprcheck rules docs --out OUT [DIR]
 Generates documentation from the rule files of DIR (default: the bundled rules): one
 Markdown page per rule (OUT/<ID>.md: title, severity, source, period, scope, the docs
 text, the conditions and message, and the rule's test cases as examples) and an index
-(OUT/index.md) with every rule. Pages are regenerated from scratch, so commit them after
-a rule change.
+(OUT/index.md) with every rule. Commit them after a rule change.
+
+It writes only what it owns: the files it wrote are listed in OUT/.nprcheck-generated,
+and pages of rules that no longer exist are removed from that list only. A folder that
+holds other files (e.g. docs/ itself) is refused, unless --force (the other files are
+kept, never removed).
 
 examples:
   nprcheck rules docs --out docs/rules
@@ -401,13 +407,30 @@ int run_docs(const std::vector<std::string>& args) {
   std::string dir, out;
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")("out", po::value(&out),
-                                                 "output directory (required)");
+                                                 "output directory (required)")(
+      "force", "write into a folder that holds files rules docs did not write (they are kept)");
   po::variables_map vm;
   int rc = 0;
   if (!parse_sub(args, desc, dir, kDocsHelp, "docs", vm, rc)) return rc;
   if (out.empty()) {
     std::fprintf(stderr,
                  "nprcheck rules docs: give --out DIR\nTry 'nprcheck rules docs --help'.\n");
+    return kExitError;
+  }
+  // Only what an earlier `rules docs` wrote may be replaced or removed: a folder holding other
+  // files (docs/ itself, say) is refused before anything is written.
+  const OwnedFolder folder = inspect_owned_folder(out);
+  if (!folder.foreign.empty() && vm.count("force") == 0) {
+    std::string names;
+    for (size_t i = 0; i < folder.foreign.size() && i < 3; ++i) {
+      names += (i ? ", " : "") + folder.foreign[i];
+    }
+    if (folder.foreign.size() > 3) names += ", ...";
+    std::fprintf(stderr,
+                 "nprcheck rules docs: %s holds %zu file(s) rules docs did not write (%s); "
+                 "choose an empty or new folder, or pass --force to write beside them (they are "
+                 "kept)\n",
+                 out.c_str(), folder.foreign.size(), names.c_str());
     return kExitError;
   }
   auto rules = load_rules(dir, "docs");
@@ -419,19 +442,18 @@ int run_docs(const std::vector<std::string>& args) {
                  ec.message().c_str());
     return kExitError;
   }
-  // Remove pages of rules that no longer exist (only generated *.md files).
-  for (const auto& entry : fs::directory_iterator(out, ec)) {
-    if (entry.path().extension() == ".md") fs::remove(entry.path(), ec);
-  }
   fs::path root = fs::path(dir).lexically_normal();
   if (root.filename().empty()) root = root.parent_path();
-  auto write = [&](const fs::path& p, const std::string& text) {
+  std::set<std::string> written;
+  auto write = [&](const std::string& name, const std::string& text) {
+    const fs::path p = fs::path(out) / name;
     std::ofstream f(p, std::ios::binary);
     f << text;
     if (!f) {
       std::fprintf(stderr, "nprcheck rules docs: cannot write %s\n", p.string().c_str());
       return false;
     }
+    written.insert(name);
     return true;
   };
   std::string index = "# Regelsettet\n\n";
@@ -442,12 +464,17 @@ int run_docs(const std::vector<std::string>& args) {
   for (const RuleInfo* r : rules->rules()) {
     fs::path rel = fs::path(r->file).lexically_normal().lexically_relative(root);
     std::string shown = (root.filename() / rel).generic_string();
-    if (!write(fs::path(out) / (r->id + ".md"), rule_page(*r, shown))) return kExitError;
+    if (!write(r->id + ".md", rule_page(*r, shown))) return kExitError;
     index += "| [" + r->id + "](" + r->id + ".md) | " + severity_name(r->severity) + " | " +
              (r->isf ? "ja" : "") + " | " + md_cell(r->title) + " | " + period_of(*r) + " | " +
              md_cell(r->source) + " |\n";
   }
-  if (!write(fs::path(out) / "index.md", index)) return kExitError;
+  if (!write("index.md", index)) return kExitError;
+  // Pages of rules that no longer exist go, if an earlier run wrote them; nothing else does.
+  if (std::string error; !finish_owned_folder(folder, written, error)) {
+    std::fprintf(stderr, "nprcheck rules docs: %s\n", error.c_str());
+    return kExitError;
+  }
   std::printf("wrote %zu rule pages and index.md to %s\n", rules->size(), out.c_str());
   return kExitOk;
 }
@@ -563,8 +590,8 @@ int run_rules(const std::vector<std::string>& args) {
   if (sub == "test") return run_test(rest);
   if (sub == "docs") return run_docs(rest);
   if (sub == "diff") return run_diff(rest);
-  std::fprintf(stderr, "nprcheck rules: unknown subcommand '%s'\nTry 'nprcheck rules --help'.\n",
-               sub.c_str());
+  std::fprintf(stderr, "nprcheck rules: unknown subcommand '%s'%s\nTry 'nprcheck rules --help'.\n",
+               sub.c_str(), did_you_mean(sub, {"list", "lint", "test", "docs", "diff"}).c_str());
   return kExitError;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_util.hpp"
 #include "commands.hpp"
 #include "nprcheck/exit_codes.hpp"
 
@@ -63,7 +64,10 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::fprintf(stderr, "nprcheck: unknown command '%s'\n\n", name.c_str());
+  std::vector<std::string> known;
+  for (const auto& c : nprcheck::cli::commands()) known.emplace_back(c.name);
+  std::fprintf(stderr, "nprcheck: unknown command '%s'%s\n\n", name.c_str(),
+               nprcheck::cli::did_you_mean(name, known).c_str());
   print_usage(stderr);
   return nprcheck::kExitError;
 }

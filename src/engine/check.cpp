@@ -42,6 +42,7 @@
 #include "nprcheck/file_input.hpp"
 #include "nprcheck/hash.hpp"
 #include "nprcheck/history.hpp"
+#include "nprcheck/history_trend.hpp"
 #include "nprcheck/output_stage.hpp"
 #include "nprcheck/prepare.hpp"
 #include "nprcheck/report.hpp"
@@ -574,6 +575,16 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       previous = &previous_with_resolved;
     }
   }
+  // With a history, the unit pages show the trend over the last runs and what was resolved.
+  std::optional<ReportTrend> trend;
+  if (const RunSummary* summary = nightly->summary(); summary != nullptr && nightly->history()) {
+    auto t = load_report_trend(*nightly->history(), *summary);
+    if (!t) {
+      diagnostics.error("", 0, 0, t.status().message());
+      return fail(kExitError);
+    }
+    trend = std::move(*t);
+  }
 
   // findings.ndjson is read once more; every later pass replays a binary copy of it.
   const fs::path spill_path = stage->dir() / ".findings.spill";
@@ -605,6 +616,14 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
   ReportOptions report_options;
   report_options.previous = previous;
   report_options.indicators = indicator_charts;
+  report_options.fail_on = options.fail_on;
+  if (trend) report_options.trend = &*trend;
+  if (!units.empty()) {
+    report_options.avdeling_name = [&units](const std::string& avdeling) {
+      const UnitEntry* e = units.find(avdeling);
+      return e != nullptr ? e->navn : std::string();
+    };
+  }
   if (Status s = write_reports(stage->dir().string(), m, source, options.formats, report_options);
       !s) {
     diagnostics.error("", 0, 0, s.message());

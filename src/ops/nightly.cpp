@@ -141,6 +141,8 @@ uint64_t NightlyRun::new_errors() const {
   return impl_ && impl_->summary ? impl_->summary->total.new_errors : 0;
 }
 
+HistoryDb* NightlyRun::history() { return impl_ && impl_->db ? &*impl_->db : nullptr; }
+
 const WaiverReport& NightlyRun::waiver_report() const {
   static const WaiverReport kEmpty;
   return impl_ ? impl_->waiver_report : kEmpty;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "assets.hpp"
+#include "html_parts.hpp"
 #include "indicator_report.hpp"
 #include "nprcheck/hash.hpp"
 #include "nprcheck/report.hpp"
@@ -23,70 +24,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr size_t kChartMaxUnits = 40;  // the bar chart shows the units with the highest rates
-
-std::string esc(std::string_view s) { return html_escape(s); }
-
-/// An ISO 8601 time as people read it: 2017-12-01T02:03:10 -> 2017-12-01 02:03.
-std::string readable_time(const std::string& iso) {
-  std::string t =
-      iso.size() >= 16 && iso[10] == 'T' ? iso.substr(0, 10) + " " + iso.substr(11, 5) : iso;
-  return t;
-}
-
-std::string csp_hash(std::string_view text) {
-  return "'sha256-" + hex_to_base64(sha256_hex(text)) + "'";
-}
-
-std::string unit_page_name(const std::string& unit) {
-  return "unit-" + unit_file_stem(unit) + ".html";
-}
-
-/// The first `max` code points of a UTF-8 string, with an ellipsis when cut.
-std::string truncate_utf8(const std::string& s, size_t max) {
-  size_t count = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-      if (count == max) return s.substr(0, i) + "\u2026";
-      ++count;
-    }
-  }
-  return s;
-}
-
-std::string page_head(const std::string& title, const std::string& body_class) {
-  std::string_view css = report_asset("report.css");
-  std::string_view js = report_asset("report.js");
-  std::string h;
-  h += "<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n";
-  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  // Nothing but the page's own style and script may run or load: an input value that slipped
-  // through escaping still could not execute or fetch anything.
-  h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src " +
-       csp_hash(css) + "; script-src " + csp_hash(js) +
-       "; img-src data:; base-uri 'none'; form-action 'none'\">\n";
-  h += "<meta name=\"referrer\" content=\"no-referrer\">\n";
-  h += "<meta name=\"robots\" content=\"noindex, nofollow\">\n";
-  h += "<meta name=\"generator\" content=\"nprcheck\">\n";
-  h += "<title>" + esc(title) + "</title>\n<style>";
-  h += css;
-  h += "</style>\n</head>\n<body class=\"" + body_class + "\">\n";
-  return h;
-}
-
-std::string page_tail(const RunManifest& m) {
-  std::string t = "<footer>Laget av nprcheck " + esc(m.tool_version);
-  if (!m.finished.empty()) t += " \u00b7 " + esc(m.finished);
-  t += " \u00b7 Inneholder pasientdata: del ikke rapporten utenfor de som skal ha den.</footer>\n";
-  t += "<script>";
-  t += report_asset("report.js");
-  t += "</script>\n</body>\n</html>\n";
-  return t;
-}
-
-std::string sev_badge(Severity s) {
-  std::string cls = std::string("sev sev-") + severity_name(s);
-  return "<span class=\"" + cls + "\">" + severity_title(s) + "</span>";
-}
 
 uint64_t sev_count(const std::map<Severity, uint64_t>& m, Severity s) {
   auto it = m.find(s);
@@ -315,6 +252,7 @@ std::string index_page(const RunManifest& m, const KeyFigures& k, const ReportOp
   h += sort_th("Enhet") + sort_th("reshID") + sort_th("Episoder", true) +
        sort_th("Episoder med feil", true) + sort_th("Feilandel", true);
   if (prev != nullptr) h += sort_th("Endring", true);
+  if (o.trend != nullptr) h += "<th scope=\"col\">Utvikling</th>";
   h += sort_th("Feil", true) + sort_th("Advarsler", true) + sort_th("Info", true);
   if (novelty) h += sort_th("Nye", true);
   h += "<th scope=\"col\">Vanligste regler</th></tr></thead>\n<tbody>\n";
@@ -347,6 +285,7 @@ std::string index_page(const RunManifest& m, const KeyFigures& k, const ReportOp
             "<td class=\"num\" data-sort=\"" + std::to_string(d) + "\">" + points_html(d) + "</td>";
       }
     }
+    if (o.trend != nullptr) h += "<td>" + unit_sparkline(u, o.trend) + "</td>";
     for (uint64_t n : {ne, nw, ni}) {
       h += "<td class=\"num\" data-sort=\"" + std::to_string(n) + "\">" + format_count(n) + "</td>";
     }
@@ -385,9 +324,9 @@ std::string index_page(const RunManifest& m, const KeyFigures& k, const ReportOp
     const double r = rate(rf.episodes_with_error, k.episodes);
     h +=
         "<tr data-rule=\"" + esc(rid) + "\" data-findings=\"" + std::to_string(rf.findings) + "\">";
-    h += "<td class=\"mono\">" + esc(rid) + "</td><td>" + esc(mr != nullptr ? mr->title : "") +
-         "</td><td data-sort=\"" + std::to_string(static_cast<int>(sev)) + "\">" + sev_badge(sev) +
-         "</td>";
+    h += "<td class=\"mono\"><a href=\"" + esc(rule_page_href(rid)) + "\">" + esc(rid) +
+         "</a></td><td>" + esc(mr != nullptr ? mr->title : "") + "</td><td data-sort=\"" +
+         std::to_string(static_cast<int>(sev)) + "\">" + sev_badge(sev) + "</td>";
     for (uint64_t n : {rf.findings, rf.episodes_with_finding, rf.episodes_with_error}) {
       h += "<td class=\"num\" data-sort=\"" + std::to_string(n) + "\">" + format_count(n) + "</td>";
     }
@@ -460,70 +399,13 @@ std::vector<const RuleFigures*> unit_rules(const UnitFigures& u, const RunManife
   return v;
 }
 
-Status write_unit_page(const std::string& path, const RunManifest& m, const KeyFigures& k,
-                       const UnitFigures& u, const FindingSource& findings,
-                       const std::string& docs_base, const IndicatorReport* indicators) {
-  const std::string name = unit_display_name(u.unit, u.unit_name);
-  const bool novelty = k.novelty_known;
-  const std::vector<const RuleFigures*> rules = unit_rules(u, m);
-
-  std::string h = page_head(name + " \u2013 kodekontroll NPR", "page-unit");
-  h += "<header class=\"top\">\n<div class=\"crumbs\"><a href=\"index.html\">\u2190 Oversikt over "
-       "alle enheter</a></div>\n";
-  h += "<h1>" + esc(name) + "</h1>\n<p class=\"sub\">reshID " + esc(u.unit) + " \u00b7 kjøring " +
-       esc(readable_time(m.finished.empty() ? m.started : m.finished)) +
-       "</p>\n</header>\n<main>\n";
-  h += run_alerts(m);
-  const double r = rate(u.episodes_with_error, u.episodes);
-  h += "<section class=\"cards\" aria-label=\"Nøkkeltall\">\n";
-  h += card("Episoder kontrollert", format_count(u.episodes));
-  h += card("Episoder med feil", format_count(u.episodes_with_error), "", "error");
-  h += card("Feilandel", format_percent(r),
-            "snitt for kjøringen " + format_percent(rate(k.episodes_with_error, k.episodes)));
-  h += card("Funn", format_count(u.findings),
-            format_count(sev_count(u.per_severity, Severity::kError)) + " feil \u00b7 " +
-                format_count(sev_count(u.per_severity, Severity::kWarning)) + " advarsler \u00b7 " +
-                format_count(sev_count(u.per_severity, Severity::kInfo)) + " info");
-  if (novelty) h += card("Nye funn", format_count(u.new_findings), "siden forrige kjøring");
-  if (u.waived > 0) h += card("Unntatt", format_count(u.waived), "godkjent i unntaksfilen");
-  h += "</section>\n";
-  if (indicators != nullptr) h += indicator_unit_html(*indicators, u.unit);
-
-  // Rule cards: what fired, why it matters and what to do.
-  h += "<h2>Funn per regel</h2>\n";
-  if (rules.empty()) {
-    h += "<p class=\"empty\">Ingen funn: alle kontrollerte episoder ved enheten besto kontrollene."
-         "</p>\n";
-  } else {
-    h += "<div class=\"rules\">\n";
-    for (const RuleFigures* rf : rules) {
-      const ManifestRule* mr = find_rule(m, rf->rule);
-      Severity sev = mr != nullptr ? mr->severity : rf->severity;
-      h += "<section class=\"rule-card sev-" + std::string(severity_name(sev)) +
-           "-card\" id=\"regel-" + esc(unit_file_stem(rf->rule)) + "\" data-rule=\"" +
-           esc(rf->rule) + "\" data-findings=\"" + std::to_string(rf->findings) + "\">\n";
-      h += "<h3><span class=\"mono\">" + esc(rf->rule) + "</span> " +
-           esc(mr != nullptr ? mr->title : "") + " " + sev_badge(sev) + "</h3>\n";
-      h += "<p class=\"meta\">" + format_count(rf->findings) + " funn i " +
-           format_count(rf->episodes_with_finding) + " episoder";
-      if (novelty) h += " \u00b7 " + format_count(rf->new_findings) + " nye";
-      if (rf->waived > 0) h += " \u00b7 " + format_count(rf->waived) + " unntatt";
-      if (mr != nullptr && !mr->source.empty()) h += " \u00b7 Kilde: " + esc(mr->source);
-      h += "</p>\n";
-      if (mr != nullptr && !mr->docs.empty()) {
-        h += "<p class=\"docs\"><span class=\"docs-label\">Hva gjør du: </span>" + esc(mr->docs) +
-             "</p>\n";
-      }
-      h += "<div class=\"actions\"><button type=\"button\" class=\"btn show-rule\" data-rule=\"" +
-           esc(rf->rule) + "\">Vis disse funnene</button><a class=\"no-print\" href=\"" +
-           esc(docs_base + path_to_uri(rf->rule) + ".md") + "\">Regelbeskrivelse</a></div>\n";
-      h += "</section>\n";
-    }
-    h += "</div>\n";
-  }
-
-  // The findings table: filters, pager, and the rows report.js renders.
-  h += "<h2 id=\"funn-seksjon\">Alle funn</h2>\n<div class=\"panel\">\n";
+/// The worklist: filters, pager, and the findings table report.js renders (default order:
+/// ISF-relevant first, then severity, then new before persisting).
+std::string worklist_section(const RunManifest& m, const UnitFigures& u,
+                             const std::vector<const RuleFigures*>& rules, bool novelty,
+                             const ReportOptions& o) {
+  std::string h = "<section id=\"arbeidsliste\" aria-labelledby=\"funn-seksjon\">\n";
+  h += "<h2 id=\"funn-seksjon\">Arbeidsliste: funn å rette</h2>\n<div class=\"panel\">\n";
   h += "<noscript><p class=\"alert\">Slå på JavaScript for å se funnene i tabellen. Funnene finnes "
        "også i CSV-filen for enheten (csv/) og i findings.csv.</p></noscript>\n";
   h += "<div class=\"controls\" role=\"search\">\n";
@@ -537,8 +419,12 @@ Status write_unit_page(const std::string& path, const RunManifest& m, const KeyF
   }
   h += "</select></label>\n<label>Avdeling<select id=\"f-avd\"><option value=\"\">Alle "
        "avdelinger</option>";
-  for (const auto& a : u.avdelinger)
-    h += "<option value=\"" + esc(a) + "\">" + esc(a) + "</option>";
+  for (const auto& a : u.avdelinger) {
+    // The catalogue's name where it has one: people know their avdeling by name, not reshID.
+    const std::string name = o.avdeling_name ? o.avdeling_name(a) : std::string();
+    h += "<option value=\"" + esc(a) + "\">" +
+         (name.empty() ? esc(a) : esc(name + " (" + a + ")")) + "</option>";
+  }
   h += "</select></label>\n<label>Alvorlighet<select id=\"f-sev\"><option value=\"\">Alle</option>"
        "<option value=\"2\">Feil</option><option value=\"1\">Advarsel</option>"
        "<option value=\"0\">Info</option></select></label>\n";
@@ -553,8 +439,8 @@ Status write_unit_page(const std::string& path, const RunManifest& m, const KeyF
        "tekst \u2026\" autocomplete=\"off\"></label>\n";
   h += "<button type=\"button\" class=\"btn\" id=\"f-reset\">Nullstill</button>\n</div>\n";
   h += "<p class=\"status-line\" id=\"f-count\" aria-live=\"polite\"></p>\n";
-  h += "<p class=\"print-only\">Utskriften viser funnene som var synlige på skjermen (velg «Alle» "
-       "per side for å skrive ut alt).</p>\n";
+  h += "<p class=\"print-only\" id=\"print-note\">Utskriften viser alle funn som passer med "
+       "filteret, uten sideinndeling.</p>\n";
   const bool status_col = novelty || u.waived > 0;
   h += "<table class=\"findings" + std::string(status_col ? " has-status" : "") +
        "\" id=\"funn\">\n<thead><tr>";
@@ -571,7 +457,79 @@ Status write_unit_page(const std::string& path, const RunManifest& m, const KeyF
        "id=\"p-next\">Neste \u2192</button><label>Per side <select id=\"p-size\"><option "
        "value=\"100\">100</option><option value=\"500\" selected>500</option><option "
        "value=\"2000\">2000</option><option value=\"0\">Alle</option></select></label></div>\n";
-  h += "</div>\n";
+  return h + "</div>\n</section>\n";
+}
+
+/// The per-rule summary: one line per rule that fired, expandable to what to do and why.
+std::string rule_summary_section(const RunManifest& m, const std::vector<const RuleFigures*>& rules,
+                                 bool novelty) {
+  std::string h =
+      "<section id=\"regeloversikt\" aria-labelledby=\"regeloversikt-h\">\n<h2 "
+      "id=\"regeloversikt-h\">Funn per regel</h2>\n";
+  if (rules.empty()) {
+    return h +
+           "<p class=\"empty\">Ingen funn: alle kontrollerte episoder ved enheten besto "
+           "kontrollene.</p>\n</section>\n";
+  }
+  h += "<div class=\"rule-list panel\">\n";
+  for (const RuleFigures* rf : rules) {
+    const ManifestRule* mr = find_rule(m, rf->rule);
+    Severity sev = mr != nullptr ? mr->severity : rf->severity;
+    h += "<details class=\"rule-row sev-" + std::string(severity_name(sev)) +
+         "-card\" id=\"regel-" + esc(unit_file_stem(rf->rule)) + "\" data-rule=\"" + esc(rf->rule) +
+         "\" data-findings=\"" + std::to_string(rf->findings) +
+         "\">\n<summary><span class=\"mono rule-id\">" + esc(rf->rule) + "</span> " +
+         sev_badge(sev) + " <span class=\"rule-title\">" + esc(mr != nullptr ? mr->title : "") +
+         "</span><span class=\"meta\">" + format_count(rf->findings) + " funn i " +
+         format_count(rf->episodes_with_finding) + " episoder";
+    if (novelty) h += " \u00b7 " + format_count(rf->new_findings) + " nye";
+    if (rf->waived > 0) h += " \u00b7 " + format_count(rf->waived) + " unntatt";
+    h += "</span></summary>\n<div class=\"rule-body\">\n";
+    if (mr != nullptr) h += rule_guidance_html(*mr);
+    if (mr != nullptr && !mr->source.empty()) {
+      h += "<p class=\"meta\">Kilde: " + esc(mr->source) + "</p>\n";
+    }
+    h += "<div class=\"actions\"><button type=\"button\" class=\"btn show-rule\" data-rule=\"" +
+         esc(rf->rule) + "\">Vis disse funnene</button><a href=\"" + esc(rule_page_href(rf->rule)) +
+         "\">Regelbeskrivelse</a></div>\n</div>\n</details>\n";
+  }
+  return h + "</div>\n</section>\n";
+}
+
+Status write_unit_page(const std::string& path, const RunManifest& m, const KeyFigures& k,
+                       const UnitFigures& u, const FindingSource& findings,
+                       const ReportOptions& o) {
+  const std::string name = unit_display_name(u.unit, u.unit_name);
+  const bool novelty = k.novelty_known;
+  const std::vector<const RuleFigures*> rules = unit_rules(u, m);
+
+  std::string h = page_head(name + " \u2013 kodekontroll NPR", "page-unit");
+  h += "<header class=\"top\">\n<div class=\"crumbs\"><a href=\"index.html\">\u2190 Oversikt over "
+       "alle enheter</a></div>\n";
+  h += "<h1>" + esc(name) + "</h1>\n<p class=\"sub\">reshID " + esc(u.unit) + " \u00b7 kjøring " +
+       esc(readable_time(m.finished.empty() ? m.started : m.finished)) +
+       "</p>\n</header>\n<main>\n";
+  h += run_alerts(m);
+  // Key figures in one compact row, so that the worklist starts above the fold.
+  const double r = rate(u.episodes_with_error, u.episodes);
+  h += "<section id=\"nokkeltall\" class=\"cards compact\" aria-label=\"Nøkkeltall\">\n";
+  h += card("Episoder kontrollert", format_count(u.episodes));
+  h += card("Episoder med feil", format_count(u.episodes_with_error), "", "error");
+  h += card("Feilandel", format_percent(r),
+            "snitt for kjøringen " + format_percent(rate(k.episodes_with_error, k.episodes)));
+  h += card("Funn", format_count(u.findings),
+            format_count(sev_count(u.per_severity, Severity::kError)) + " feil \u00b7 " +
+                format_count(sev_count(u.per_severity, Severity::kWarning)) + " advarsler \u00b7 " +
+                format_count(sev_count(u.per_severity, Severity::kInfo)) + " info");
+  if (novelty) h += card("Nye funn", format_count(u.new_findings), "siden forrige kjøring");
+  if (u.waived > 0) h += card("Unntatt", format_count(u.waived), "godkjent i unntaksfilen");
+  h += "</section>\n";
+
+  // The page, in the order a kodekontroller works: the worklist, then the rules, then the trend.
+  h += worklist_section(m, u, rules, novelty, o);
+  h += rule_summary_section(m, rules, novelty);
+  h += unit_trend_section(u, o.trend);
+  if (o.indicators != nullptr) h += indicator_unit_html(*o.indicators, u.unit);
 
   // Data: rule titles, the default order, and every finding of the unit as one row.
   json order = json::array();
@@ -579,10 +537,18 @@ Status write_unit_page(const std::string& path, const RunManifest& m, const KeyF
   json rule_info = json::object();
   for (const RuleFigures* rf : rules) {
     const ManifestRule* mr = find_rule(m, rf->rule);
-    rule_info[rf->rule] = {{"title", mr != nullptr ? mr->title : ""}};
+    rule_info[rf->rule] = {{"title", mr != nullptr ? mr->title : ""},
+                           {"isf", mr != nullptr && mr->isf}};
+  }
+  json avd_names = json::object();
+  if (o.avdeling_name) {
+    for (const auto& a : u.avdelinger) {
+      if (std::string n = o.avdeling_name(a); !n.empty()) avd_names[a] = n;
+    }
   }
   h += "<script type=\"application/json\" id=\"funn-data\">{\"unit\":" + dump_json(u.unit) +
-       ",\"ruleOrder\":" + dump_json(order) + ",\"rules\":" + dump_json(rule_info) + ",\"rows\":[";
+       ",\"ruleOrder\":" + dump_json(order) + ",\"rules\":" + dump_json(rule_info) +
+       ",\"avdelinger\":" + dump_json(avd_names) + ",\"rows\":[";
 
   OutFile out(path);
   if (!out.is_open()) return out.open_error();
@@ -608,19 +574,16 @@ Status write_html_from(const std::string& dir, const RunManifest& m, const KeyFi
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status::io_error(dir + ": cannot create folder: " + ec.message());
-  const std::string docs_base = docs_base_uri(m, options.docs_base_uri);
   {
     OutFile out((fs::path(dir) / "index.html").string());
     if (!out.is_open()) return out.open_error();
     out << index_page(m, k, options);
     if (Status s = out.close(); !s) return s;
   }
+  if (Status s = write_rule_pages(dir, m, k); !s) return s;
   for (const auto& [unit, u] : k.units) {
     std::string path = (fs::path(dir) / unit_page_name(unit)).string();
-    if (Status s =
-            write_unit_page(path, m, k, u, part.unit_source(unit), docs_base, options.indicators);
-        !s)
-      return s;
+    if (Status s = write_unit_page(path, m, k, u, part.unit_source(unit), options); !s) return s;
   }
   return Status::ok();
 }

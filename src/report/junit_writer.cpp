@@ -29,20 +29,21 @@ std::string failure_line(const Finding& f) {
 }  // namespace
 
 Status write_junit_from(const std::string& path, const RunManifest& m, const KeyFigures& k,
-                        const UnitPartition& part) {
+                        const UnitPartition& part, Severity fail_on) {
   const std::vector<std::string> rule_ids = ordered_rule_ids(m, k);
   OutFile out(path);
   if (!out.is_open()) return out.open_error();
 
-  // Totals first, from the key figures: a rule fails in a unit when it has a warning or error
-  // there that is not waived (the same test the per-unit pass below makes).
+  // Totals first, from the key figures: a rule fails in a unit when it has a finding at or
+  // above --fail-on there that is not waived (the same test the per-unit pass below makes), so
+  // that the verdict matches the exit code.
   const std::vector<std::string> units = part.units(m);
   uint64_t total_failures = 0;
   for (const auto& unit : units) {
     auto uit = k.units.find(unit);
     if (uit == k.units.end()) continue;
     for (const auto& [rid, rf] : uit->second.per_rule) {
-      if (rf.findings > 0 && rf.severity >= Severity::kWarning) ++total_failures;
+      if (rf.findings > 0 && rf.severity >= fail_on) ++total_failures;
     }
   }
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -54,8 +55,9 @@ Status write_junit_from(const std::string& path, const RunManifest& m, const Key
     auto uit = k.units.find(unit);
     const UnitFigures* uf = uit != k.units.end() ? &uit->second : nullptr;
     const std::string name = uf != nullptr ? unit_display_name(unit, uf->unit_name) : unit;
-    // A rule's findings in a unit all have the rule's severity: a warning or error fails the
-    // testcase, info findings are listed in its system-out. Waived findings are left out.
+    // A rule's findings in a unit all have the rule's severity: they fail the
+    // testcase when at or above --fail-on; the others are listed in its system-out. Waived
+    // findings are left out.
     auto figures = [&](const std::string& rid) -> const RuleFigures* {
       if (uf == nullptr) return nullptr;
       auto it = uf->per_rule.find(rid);
@@ -64,7 +66,7 @@ Status write_junit_from(const std::string& path, const RunManifest& m, const Key
     uint64_t failures = 0;
     for (const auto& rid : rule_ids) {
       const RuleFigures* rf = figures(rid);
-      if (rf != nullptr && rf->severity >= Severity::kWarning) ++failures;
+      if (rf != nullptr && rf->severity >= fail_on) ++failures;
     }
     std::string header = "  <testsuite name=\"" + html_escape(name + " (" + unit + ")") +
                          "\" id=\"" + std::to_string(suite_id++) + "\" tests=\"" +
@@ -98,7 +100,7 @@ Status write_junit_from(const std::string& path, const RunManifest& m, const Key
         out << "/>\n";
         continue;
       }
-      const bool failing = rf->severity >= Severity::kWarning;
+      const bool failing = rf->severity >= fail_on;
       if (failing) {
         out << ">\n      <failure type=\"" + std::string(severity_name(rf->severity)) +
                    "\" message=\"" + std::to_string(rf->findings) + " funn\">";

@@ -226,19 +226,8 @@ std::string unit_display_name(const std::string& unit, const std::string& unit_n
   return "(ukjent enhet)";
 }
 
-std::string docs_base_uri(const RunManifest& m, const std::string& configured) {
+std::string docs_base_uri(const std::string& configured) {
   std::string base = configured;
-  if (base.empty()) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    fs::path rules = m.rules_dir.empty() ? fs::path("rules") : fs::path(m.rules_dir);
-    fs::path abs = fs::absolute(rules, ec);
-    if (ec) abs = rules;
-    fs::path docs = abs.lexically_normal();
-    if (!docs.has_filename()) docs = docs.parent_path();  // "rules/" -> "rules"
-    docs = (docs.parent_path() / "docs" / "rules").lexically_normal();
-    base = path_to_uri(docs.string());
-  }
   if (!base.empty() && base.back() != '/') base += '/';
   return base;
 }

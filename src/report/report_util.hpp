@@ -63,7 +63,8 @@ std::string hex_to_base64(std::string_view hex);
 std::string json_for_script(std::string_view json);
 /// The unit's display name: its name, else its reshID, else "(ukjent enhet)".
 std::string unit_display_name(const std::string& unit, const std::string& unit_name);
-/// The docs base URI the options give, or the default beside the manifest's rules dir.
-std::string docs_base_uri(const RunManifest& m, const std::string& configured);
+/// The configured docs base URI with a trailing '/', or "" when none is configured (then the
+/// reports link to their own rule pages in html/rules/ and SARIF has no helpUri).
+std::string docs_base_uri(const std::string& configured);
 
 }  // namespace nprcheck::report

@@ -30,8 +30,10 @@ ojson rule_descriptor(const std::string& id, const ManifestRule* r, const std::s
   j["fullDescription"] = {{"text", full}};
   std::string help = full;
   if (r != nullptr && !r->source.empty()) help += "\n\nKilde: " + r->source;
-  j["help"] = {{"text", help}};
-  j["helpUri"] = docs_base + report::path_to_uri(id) + ".md";
+  j["help"] = {{"text", help}, {"markdown", help}};
+  // Only a configured (absolute) docs address: a file:// path of the machine that ran the check
+  // is broken everywhere else, and the rule pages in html/rules/ travel with the report folder.
+  if (!docs_base.empty()) j["helpUri"] = docs_base + report::path_to_uri(id) + ".md";
   j["defaultConfiguration"] = {
       {"level", report::sarif_level(r != nullptr ? r->severity : Severity::kError)}};
   ojson props;
@@ -116,7 +118,7 @@ Status write_sarif(const std::string& path, const RunManifest& m, const FindingS
     index.emplace(id, static_cast<int>(ids.size()));
     ids.push_back(id);
   }
-  std::string docs_base = report::docs_base_uri(m, rules_docs_base_uri);
+  std::string docs_base = report::docs_base_uri(rules_docs_base_uri);
 
   ojson driver;
   driver["name"] = "nprcheck";

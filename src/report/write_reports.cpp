@@ -54,12 +54,13 @@ Status write_unit_csvs(const std::string& dir, const RunManifest& m, const Findi
   return report::write_unit_csvs_from(dir, m, part->units(m), *part);
 }
 
-Status write_junit(const std::string& path, const RunManifest& m, const FindingSource& source) {
+Status write_junit(const std::string& path, const RunManifest& m, const FindingSource& source,
+                   Severity fail_on) {
   auto k = report::compute_key_figures(m, source);
   if (!k) return k.status();
   auto part = report::UnitPartition::create(report::work_dir_in(parent_or_dot(path)), source);
   if (!part) return part.status();
-  return report::write_junit_from(path, m, *k, *part);
+  return report::write_junit_from(path, m, *k, *part, fail_on);
 }
 
 Status write_html(const std::string& dir, const RunManifest& m, const FindingSource& source,
@@ -107,7 +108,9 @@ Status write_reports(const std::string& stage_dir, const RunManifest& m,
     }
   }
   if (wants(formats, "junit")) {
-    if (Status s = report::write_junit_from((stage / "junit.xml").string(), m, *k, *part); !s) {
+    if (Status s =
+            report::write_junit_from((stage / "junit.xml").string(), m, *k, *part, options.fail_on);
+        !s) {
       return s;
     }
   }

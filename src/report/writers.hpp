@@ -15,9 +15,9 @@ namespace nprcheck::report {
 /// One CSV per unit in `dir`.
 Status write_unit_csvs_from(const std::string& dir, const RunManifest& m,
                             const std::vector<std::string>& units, const UnitPartition& part);
-/// junit.xml from the key figures and the per-unit findings.
+/// junit.xml from the key figures and the per-unit findings; failures at or above `fail_on`.
 Status write_junit_from(const std::string& path, const RunManifest& m, const KeyFigures& k,
-                        const UnitPartition& part);
+                        const UnitPartition& part, Severity fail_on);
 /// html/index.html and html/unit-*.html.
 Status write_html_from(const std::string& dir, const RunManifest& m, const KeyFigures& k,
                        const UnitPartition& part, const ReportOptions& options);

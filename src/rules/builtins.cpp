@@ -171,6 +171,21 @@ Value fn_valid_years(Frame& f, const Node&, const Value* a) {
   return FrameAccess::finish_list(f, b, Kind::kInt);
 }
 
+Value fn_etterfolger(Frame& f, const Node&, const Value* a) {
+  const CodeTables* t = f.tables();
+  const Kode& k = kode_of(a[0]);
+  if (t == nullptr || k.system == KodeSystem::kOther) return make_string({});
+  constexpr size_t kMaxNamed = 4;  // D37 in 2024 has dozens: name a few and say there are more
+  const std::vector<std::string_view> codes = t->successors(k.system, k.verdi, k.dato);
+  std::string s;
+  for (size_t i = 0; i < codes.size() && i < kMaxNamed; ++i) {
+    if (i > 0) s += ", ";
+    s += codes[i];
+  }
+  if (codes.size() > kMaxNamed) s += " m.fl.";
+  return make_string(FrameAccess::keep(f, std::move(s)));
+}
+
 Value fn_table_year(Frame& f, const Node& n, const Value* a) {
   Value c = fn_checked(f, n, a);
   return make_int(c.b ? kode_of(a[0]).dato.year() : 0);
@@ -367,6 +382,11 @@ const BuiltinDef kBuiltins[] = {
   {"valid_years", "valid_years(kode) -> list<int>",
    "the loaded years in which the code is valid, ascending",
    1, 1, {A::kKode}, Ret::kFixed, kIntList, false, false, fn_valid_years},
+  {"etterfolger", "etterfolger(kode) -> string",
+   "the code(s) that stand for the code on kode.dato: the shortest longer codes starting with it "
+   "that are valid then (D370 -> 'D3700, D3701'), else the codes valid then with the same text "
+   "(NCSP TBA10 -> 'BAX10'); at most 4, then ' m.fl.'; '' if none",
+   1, 1, {A::kKode}, Ret::kFixed, kStringT, false, false, fn_etterfolger},
   {"table_year", "table_year(kode) -> int",
    "year(kode.dato) when checked(kode), else 0: the table year a finding names",
    1, 1, {A::kKode}, Ret::kFixed, kIntT, false, false, fn_table_year},

@@ -37,10 +37,48 @@ const char* rule_scope_name(RuleScope s) {
   return "episode";
 }
 
+namespace {
+
+/// Matches `c` against the class starting at pattern[p] == '['. Returns the index after the
+/// closing ']' (npos if the class is not closed: then '[' is an ordinary character) and sets
+/// `hit`. `[!...]` and `[^...]` negate; `a-z` is a range; a ']' first in the class is literal.
+size_t match_class(std::string_view pattern, size_t p, char c, bool& hit) {
+  size_t i = p + 1;
+  bool negate = false;
+  if (i < pattern.size() && (pattern[i] == '!' || pattern[i] == '^')) {
+    negate = true;
+    ++i;
+  }
+  bool in = false;
+  const size_t first = i;
+  for (; i < pattern.size(); ++i) {
+    if (pattern[i] == ']' && i > first) {
+      hit = in != negate;
+      return i + 1;
+    }
+    if (i + 2 < pattern.size() && pattern[i + 1] == '-' && pattern[i + 2] != ']') {
+      if (pattern[i] <= c && c <= pattern[i + 2]) in = true;
+      i += 2;
+    } else if (pattern[i] == c) {
+      in = true;
+    }
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
 bool glob_match(std::string_view pattern, std::string_view text) {
   size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
   while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+    size_t next = std::string_view::npos;
+    bool hit = false;
+    if (p < pattern.size() && pattern[p] == '[') next = match_class(pattern, p, text[t], hit);
+    if (next != std::string_view::npos && hit) {
+      p = next;
+      ++t;
+    } else if (next == std::string_view::npos && p < pattern.size() &&
+               (pattern[p] == '?' || pattern[p] == text[t])) {
       ++p;
       ++t;
     } else if (p < pattern.size() && pattern[p] == '*') {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <system_error>
 #include <tuple>
@@ -307,6 +309,43 @@ std::string_view CodeTables::tekst(KodeSystem system, std::string_view verdi, Da
     if (p.rapporteres_til_npr && (latest == nullptr || p.to_day >= latest->to_day)) latest = &p;
   }
   return latest == nullptr ? std::string_view() : std::string_view(latest->tekst);
+}
+
+std::vector<std::string_view> CodeTables::successors(KodeSystem system, std::string_view verdi,
+                                                     DateTime date) const {
+  std::vector<std::string_view> out;
+  const SystemData* sd = impl_->data(system);
+  if (sd == nullptr) return out;
+  // 1. The same code with further characters, valid on the date: the shortest such codes
+  //    (D370 -> D3700, D3701), in code order.
+  if (auto it = sd->prefixes.find(verdi); it != sd->prefixes.end()) {
+    size_t shortest = SIZE_MAX;
+    for (uint32_t pos = it->second.first; pos < it->second.second; ++pos) {
+      const CodeEntry& e = sd->entries[sd->sorted[pos]];
+      if (e.verdi.size() > shortest || period_on(e, date) == nullptr) continue;
+      if (e.verdi.size() < shortest) {
+        shortest = e.verdi.size();
+        out.clear();
+      }
+      out.push_back(e.verdi);
+    }
+    if (!out.empty()) return out;
+  }
+  // 2. Another code with the same text, valid on the date (NCSP TBA10 -> BAX10 "Nålebiopsi av
+  //    tyreoidea"). A scan of the system: this runs only to word a finding, never per code.
+  const CodeEntry* self = find(system, verdi);
+  if (self == nullptr) return out;
+  for (uint32_t id : sd->sorted) {
+    const CodeEntry& e = sd->entries[id];
+    if (&e == self) continue;
+    const CodeEntry::Period* p = period_on(e, date);
+    if (p == nullptr) continue;
+    if (std::any_of(self->periods.begin(), self->periods.end(),
+                    [&](const auto& q) { return !q.tekst.empty() && q.tekst == p->tekst; })) {
+      out.push_back(e.verdi);
+    }
+  }
+  return out;
 }
 
 KodeSystem CodeTables::resolve_procedure_system(std::string_view verdi, DateTime date) const {

@@ -4,16 +4,20 @@
 //   - pages load without console errors, exceptions or CSP violations,
 //   - sorting and filtering change the visible rows (index and unit pages),
 //   - escaping holds: `<script>` in names, messages and codes shows as text, never runs,
-//   - a unit with 50,000 findings opens and filters (timings are printed).
+//   - a unit with 50,000 findings opens and filters (timings are printed),
+//   - the unit page is a worklist: the findings table above the fold at 1400x900, in the
+//     order ISF-relevant, severity, new before persisting; waivers on the row; no raw Markdown
+//     on any page; every link in the report folder resolves inside it; printing (A4 landscape)
+//     shows every matching finding with no clipped column.
 // Optionally takes the screenshots in docs/screenshots/.
 //
 // usage: node browser_test.mjs --chromium PATH --reports DIR [--screenshots DIR]
 //   DIR holds demo/, evil/ and large/ as written by `test_report "[.browser-fixture]"`.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync, existsSync, statSync, readFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join, resolve, sep } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -48,7 +52,7 @@ const chrome = spawn(chromiumPath, [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--no-default-browser-check',
   '--disable-extensions', '--hide-scrollbars', '--mute-audio', '--allow-file-access-from-files',
-  `--user-data-dir=${profile}`, '--remote-debugging-port=0', '--window-size=1280,900',
+  `--user-data-dir=${profile}`, '--remote-debugging-port=0', '--window-size=1400,900',
   'about:blank',
 ], { stdio: ['ignore', 'ignore', 'pipe'] });
 
@@ -121,8 +125,20 @@ listeners.push((msg) => {
 await send('Runtime.enable');
 await send('Log.enable');
 await send('Page.enable');
-await send('Emulation.setDeviceMetricsOverride',
-           { width: 1280, height: 900, deviceScaleFactor: 1, mobile: false });
+const setWindow = (width, height) => send('Emulation.setDeviceMetricsOverride',
+  { width, height, deviceScaleFactor: 1, mobile: false });
+await setWindow(1400, 900);
+
+/// Every .html file below `dir`.
+function htmlFiles(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...htmlFiles(p));
+    else if (name.endsWith('.html')) out.push(p);
+  }
+  return out.sort();
+}
 
 async function evaluate(expression) {
   const r = await send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true });
@@ -194,6 +210,8 @@ try {
   check(await evaluate(`document.querySelectorAll('svg.chart rect.bar').length`) === 3,
         'index has a bar per unit in the chart');
   check(await evaluate(`!!document.querySelector('details.manifest')`), 'index has the manifest block');
+  check(await evaluate(`document.querySelectorAll('#enheter svg.spark polyline').length`) === 3,
+        'index shows each unit\'s error rate over the last runs');
   await evaluate(`Array.from(document.querySelectorAll('#enheter thead button.sort'))
     .find((b) => b.textContent === 'Enhet').click()`);
   const byName = await evaluate(
@@ -224,7 +242,7 @@ try {
   let s = await evaluate(tableState);
   check(s.matching === all.length && s.visible === Math.min(500, all.length),
         `all ${all.length} findings match, ${s.visible} rows shown`);
-  check(s.status[0] === 'Ny', 'new findings come first within the first rule');
+  check(s.status[0] === 'Ny', 'the worklist starts with a new finding');
 
   const rule = 'BV-001';
   const nRule = all.filter((r) => r[0] === rule).length;
@@ -291,7 +309,7 @@ try {
     controls: getComputedStyle(document.querySelector('.controls')).display,
     pager: getComputedStyle(document.querySelector('.pager')).display,
     table: getComputedStyle(document.getElementById('funn')).display,
-    cards: getComputedStyle(document.querySelector('.rule-card')).display,
+    cards: getComputedStyle(document.querySelector('.rule-row')).display,
     note: getComputedStyle(document.querySelector('.print-only')).display })`);
   check(printed.controls === 'none' && printed.pager === 'none' && printed.table === 'table' &&
         printed.cards !== 'none' && printed.note === 'block',
@@ -308,6 +326,193 @@ try {
     await evaluate(`document.getElementById('funn-seksjon').scrollIntoView()`);
     const shot2 = await send('Page.captureScreenshot', { format: 'png' });
     writeFileSync(join(screenshots, 'unit-table.png'), Buffer.from(shot2.data, 'base64'));
+  }
+
+  // ---- demo: the worklist (issue 14) ------------------------------------------------------
+  console.log('demo: the unit page as a worklist');
+  await setWindow(1400, 900);
+  await open(join(reports, 'demo/html/unit-4201.html'));
+  noErrors('worklist');
+  const fold = await evaluate(`(() => {
+    const t = document.getElementById('funn');
+    const rows = Array.from(t.tBodies[0].rows);
+    return { head: t.tHead.getBoundingClientRect().top,
+             first: rows[0].getBoundingClientRect().bottom,
+             visible: rows.filter((r) => r.getBoundingClientRect().top < innerHeight).length,
+             rules: document.getElementById('regeloversikt').getBoundingClientRect().top };
+  })()`);
+  check(fold.head < 900 && fold.first <= 900 && fold.visible >= 3,
+        `the worklist is above the fold at 1400x900 (header at ${Math.round(fold.head)} px, ` +
+        `${fold.visible} rows visible)`);
+  check(fold.rules > fold.first, 'the per-rule summary comes after the worklist');
+  check(await evaluate(`document.querySelectorAll('#regeloversikt details.rule-row').length`) ===
+        await evaluate(`JSON.parse(document.getElementById('funn-data').textContent).ruleOrder.length`),
+        'one line per rule in the summary');
+  check(await evaluate(`Math.max(...Array.from(document.querySelectorAll('details.rule-row:not([open]) > summary'))
+          .map((e) => e.getBoundingClientRect().height))`) < 40, 'each closed rule line is one line high');
+  const order = await evaluate(`(() => {
+    const v = window.nprcheckFindings.visible;
+    let ok = true;
+    for (let i = 1; i < v.length; i++) {
+      const a = v[i - 1], b = v[i];
+      const key = (r) => [r[13] ? 1 : 0, r[15] ? 0 : 1, -r[1], r[2] === 'ny' ? 0 : 1];
+      const ka = key(a), kb = key(b);
+      for (let j = 0; j < 4; j++) { if (ka[j] !== kb[j]) { if (ka[j] > kb[j]) ok = false; break; } }
+    }
+    return { ok, n: v.length, isfFirst: v[0][15] === 1 };
+  })()`);
+  check(order.ok && order.isfFirst,
+        `default order: ISF first, then severity, then new before persisting, waived last (${order.n} rows)`);
+  // ISF first: a finding flagged isf (the key the rules-v2 change adds) jumps to the top; the
+  // same for a rule-level flag.
+  const isf = await evaluate(`(() => {
+    const v = window.nprcheckFindings;
+    // Clear the fixture's own ISF flags (EPI-001) first, so that one flag decides the order.
+    const saved = v.rows.map((r) => r[15]);
+    v.rows.forEach((r) => { r[15] = 0; });
+    v.update();
+    const low = v.rows.filter((r) => r[1] === 1 && !r[13]);
+    const pick = low[low.length - 1];
+    const before = v.visible[0] === pick;
+    pick[15] = 1; v.update();
+    const flagged = v.visible[0] === pick &&
+      document.querySelector('#funn tbody tr').cells[3].textContent === pick[3];
+    pick.length = 15; v.update();
+    const unflagged = v.visible[0] !== pick;
+    v.data.rules[pick[0]].isf = true; v.update();
+    const byRule = v.visible[0][0] === pick[0];
+    delete v.data.rules[pick[0]].isf;
+    v.rows.forEach((r, i) => { r[15] = saved[i]; }); v.update();
+    return { before, flagged, unflagged, byRule, rule: pick[0] };
+  })()`);
+  check(!isf.before && isf.flagged && isf.unflagged,
+        'a finding with isf set comes first; without isf (absent = false) it does not');
+  check(isf.byRule, `a rule flagged isf (${isf.rule}) puts its findings first`);
+  // Avdeling names from the catalogue in the filter.
+  check(await evaluate(`Array.from(document.querySelectorAll('#f-avd option')).some((o) =>
+          o.value === '420101' && o.textContent === 'Ortopedisk seksjon (420101)')`),
+        'the Avdeling filter shows names from the units catalogue');
+  // Trend and resolved findings.
+  check(await evaluate(`document.querySelectorAll('#utvikling svg.trend-chart').length`) === 2 &&
+        await evaluate(`document.querySelectorAll('#utvikling svg.trend-chart g.pt').length`) === 16,
+        'the trend shows the error rate and findings over 8 runs as inline SVG');
+  check(await evaluate(`Array.from(document.querySelectorAll('#rettet tbody tr')).map((r) => r.cells[2].textContent).join()`) ===
+        'E17-4201-0990,E17-4201-0991', 'the findings resolved since the previous run are listed');
+  // A waiver's reason, owner and expiry on the row, not only in a tooltip.
+  let waiverText = '';
+  for (const unit of ['4201', '4202', '4203']) {
+    await open(join(reports, `demo/html/unit-${unit}.html`));
+    if (!await evaluate(`!!document.querySelector('#f-status option[value="unntatt"]')`)) continue;
+    await setControl('f-status', 'unntatt');
+    waiverText = await evaluate(`document.querySelector('#funn td.col-status .waiver')?.textContent || ''`);
+    break;
+  }
+  check(waiverText.includes('sak 2017/123') && waiverText.includes('kari, til 2018-06-30'),
+        `the waiver's reason, owner and expiry show on the row ("${waiverText}")`);
+
+  // No raw Markdown on any page, with every rule line opened.
+  const demoPages = htmlFiles(join(reports, 'demo/html'));
+  check(demoPages.some((p) => p.includes(`${sep}rules${sep}`)), 'the report folder holds the rule pages');
+  const raw = [];
+  for (const page of demoPages) {
+    await open(page);
+    const r = await evaluate(`(() => {
+      document.querySelectorAll('details').forEach((d) => { d.open = true; });
+      const text = document.body.innerText;
+      const paras = Array.from(document.querySelectorAll('.docs p, .todo p'));
+      return { stars: text.includes('**'), ticks: text.includes('\`'),
+               breaks: paras.some((p) => p.innerText.includes('\\n')),
+               label: text.includes('Hva gjør du'), paras: paras.length };
+    })()`);
+    if (r.stars || r.ticks || r.breaks || r.label) raw.push(page + ' ' + JSON.stringify(r));
+  }
+  check(raw.length === 0, `no raw Markdown (**, backticks, hard breaks) on any of ${demoPages.length} pages` +
+        (raw.length ? ': ' + raw.join('; ') : ''));
+
+  // Every link in the report folder resolves to a file inside it.
+  const root = resolve(reports, 'demo');
+  const broken = [];
+  let linkCount = 0;
+  for (const page of demoPages) {
+    await open(page);
+    const hrefs = await evaluate(`Array.from(document.querySelectorAll('a[href]'))
+      .map((a) => a.getAttribute('href'))`);
+    for (const href of hrefs) {
+      linkCount++;
+      if (href.startsWith('#')) continue;
+      const url = new URL(href, pathToFileURL(page));
+      const file = url.protocol === 'file:' ? fileURLToPath(url) : '';
+      if (!file || !file.startsWith(root + sep) || !existsSync(file)) broken.push(`${page}: ${href}`);
+    }
+  }
+  check(linkCount > 50 && broken.length === 0,
+        `every one of ${linkCount} links resolves inside the report folder` + (broken.length ? ': ' + broken.slice(0, 5).join('; ') : ''));
+  // Copied elsewhere (a file share, an unpacked zip), the folder still opens complete.
+  const elsewhere = mkdtempSync(join(tmpdir(), 'nprcheck-copied-report-'));
+  cpSync(join(reports, 'demo/html'), join(elsewhere, 'html'), { recursive: true });
+  await open(join(elsewhere, 'html/unit-4201.html'));
+  noErrors('copied unit page');
+  const ruleHref = await evaluate(`document.querySelector('#regeloversikt a[href^="rules/"]').href`);
+  await open(fileURLToPath(ruleHref));
+  check((await evaluate(`document.querySelector('h1').textContent`)).length > 5 &&
+        fileURLToPath(ruleHref).startsWith(elsewhere), 'a copy of the folder opens complete, rule pages included');
+  rmSync(elsewhere, { recursive: true, force: true });
+  const sarif = JSON.parse(readFileSync(join(reports, 'demo/findings.sarif'), 'utf8'));
+  check(sarif.runs[0].tool.driver.rules.every((r) => !('helpUri' in r) || !r.helpUri.startsWith('file:')),
+        'SARIF helpUri never points at a file of this machine');
+
+  // Print preview: A4 landscape (277 mm printable = 1047 px), every matching finding, no paging,
+  // no column cut off.
+  await open(join(reports, 'demo/html/unit-4201.html'));  // has a waived row with its reason
+  await setWindow(1047, 740);
+  await send('Emulation.setEmulatedMedia', { media: 'print' });
+  await evaluate(`window.dispatchEvent(new Event('beforeprint'))`);
+  const pr = await evaluate(`(() => {
+    const t = document.getElementById('funn');
+    const tr = t.getBoundingClientRect();
+    const width = document.documentElement.clientWidth;
+    const ths = Array.from(t.tHead.rows[0].cells).filter((c) => getComputedStyle(c).display !== 'none');
+    const cells = Array.from(t.tBodies[0].rows).slice(0, 300).flatMap((r) => Array.from(r.cells))
+      .filter((c) => getComputedStyle(c).display !== 'none');
+    const over = cells.filter((c) => c.scrollWidth > c.clientWidth + 1);
+    const clipped = over.length;
+    const which = over.slice(0, 4).map((c) => c.cellIndex + ':' + c.textContent.slice(0, 20) + ':' + c.scrollWidth + '/' + c.clientWidth);
+    return { tableRight: tr.right, width, scroll: document.documentElement.scrollWidth,
+             lastTh: Math.max(...ths.map((c) => c.getBoundingClientRect().right)), clipped, which,
+             rows: t.tBodies[0].rows.length, matching: Number(t.getAttribute('data-matching-rows')),
+             controls: getComputedStyle(document.querySelector('.controls')).display,
+             headers: ths.every((c) => c.innerText.trim().length > 0 && c.getBoundingClientRect().width > 0) };
+  })()`);
+  check(pr.tableRight <= pr.width + 1 && pr.lastTh <= pr.width + 1 && pr.scroll <= pr.width + 1 &&
+        pr.clipped === 0, `print preview: no clipped column (table ${Math.round(pr.tableRight)} of ${pr.width} px, ` +
+        `${pr.clipped} overflowing cells${pr.clipped ? ': ' + pr.which.join(' | ') : ''})`);
+  check(pr.headers, 'print preview keeps every column heading');
+  check(pr.rows === pr.matching && pr.controls === 'none',
+        `print shows all ${pr.matching} matching findings without paging or filters`);
+  if (screenshots) {
+    const shot = await send('Page.captureScreenshot', { format: 'png' });
+    writeFileSync(join(screenshots, 'unit-print.png'), Buffer.from(shot.data, 'base64'));
+  }
+  const a4 = await send('Page.printToPDF', { landscape: true, paperWidth: 11.69, paperHeight: 8.27,
+                                            preferCSSPageSize: true, printBackground: false });
+  check(Buffer.from(a4.data, 'base64').subarray(0, 5).toString() === '%PDF-', 'the unit page prints to an A4 landscape PDF');
+  await evaluate(`window.dispatchEvent(new Event('afterprint'))`);
+  await send('Emulation.setEmulatedMedia', { media: '' });
+  await setWindow(1400, 900);
+  noErrors('worklist pages');
+
+  if (screenshots) {
+    await open(join(reports, 'demo/html/unit-4201.html'));
+    await evaluate(`(() => { const d = document.querySelector('details.rule-row'); d.open = true;
+      document.getElementById('regeloversikt').scrollIntoView(); })()`);
+    let shot = await send('Page.captureScreenshot', { format: 'png' });
+    writeFileSync(join(screenshots, 'unit-rules.png'), Buffer.from(shot.data, 'base64'));
+    await evaluate(`document.getElementById('utvikling').scrollIntoView()`);
+    shot = await send('Page.captureScreenshot', { format: 'png' });
+    writeFileSync(join(screenshots, 'unit-trend.png'), Buffer.from(shot.data, 'base64'));
+    await open(join(reports, 'demo/html/rules/KODE-002.html'));
+    shot = await send('Page.captureScreenshot', { format: 'png' });
+    writeFileSync(join(screenshots, 'rule.png'), Buffer.from(shot.data, 'base64'));
   }
 
   // ---- evil: escaping holds in a real browser --------------------------------------------

@@ -4,7 +4,8 @@
 # the DevTools protocol (tests/browser/browser_test.mjs, plain node, no npm packages).
 #
 # usage: tests/browser/run_browser_test.sh TEST_REPORT_BINARY [--screenshots DIR] [--keep]
-#   --screenshots DIR   also save index.png, unit.png, unit-table.png (1280x900) into DIR
+#   --screenshots DIR   also save index.png, unit.png, unit-table.png, unit-rules.png,
+#                       unit-trend.png, rule.png (1400x900) and unit-print.png into DIR
 #   --keep              keep the generated reports (their folder is printed)
 # env:   CHROMIUM=/path/to/chromium (default: chromium on PATH), NODE=/path/to/node
 # exit:  0 pass, 1 fail, 77 skipped (no chromium or no node with WebSocket: install with
@@ -13,7 +14,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [ $# -lt 1 ]; then
-  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 test_report="$1"; shift

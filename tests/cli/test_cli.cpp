@@ -65,3 +65,25 @@ TEST_CASE("every sub-command has --help with examples") {
     CHECK(top.out.find(cmd) != std::string::npos);
   }
 }
+
+TEST_CASE("unknown sub-commands and options get 'did you mean'") {
+  auto cmd = run_nprcheck("chek --out /tmp/x");
+  CHECK(cmd.exit_code == 2);
+  CHECK(cmd.err.find("unknown command 'chek' (did you mean 'check'?)") != std::string::npos);
+  auto sub = run_nprcheck("rules lsit");
+  CHECK(sub.exit_code == 2);
+  CHECK(sub.err.find("(did you mean 'list'?)") != std::string::npos);
+  auto hist = run_nprcheck("history trnd");
+  CHECK(hist.exit_code == 2);
+  CHECK(hist.err.find("(did you mean 'trend'?)") != std::string::npos);
+  auto opt = run_nprcheck("check x.xml --out /tmp/x --fail-onn warning");
+  CHECK(opt.exit_code == 2);
+  CHECK(opt.err.find("(did you mean '--fail-on'?)") != std::string::npos);
+  auto tab = run_nprcheck("tables --kode A90");
+  CHECK(tab.exit_code == 2);
+  CHECK(tab.err.find("(did you mean '--code'?)") != std::string::npos);
+  // Nothing close: no suggestion, still the usage error.
+  auto far = run_nprcheck("check x.xml --out /tmp/x --completely-different");
+  CHECK(far.exit_code == 2);
+  CHECK(far.err.find("did you mean") == std::string::npos);
+}

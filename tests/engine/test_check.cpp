@@ -102,6 +102,13 @@ TEST_CASE("the example extract gives exactly the planted findings") {
   }
   CHECK(versions["npr-01-2015-01-01_2015-08-07.xml"] == "53.1.1");
   CHECK(versions["npr-06-2026-01-01_2026-03-31.xml"] == "58.0.1");
+  // junit.xml follows --fail-on (default error) as the exit code does: warnings are output.
+  const std::string junit = slurp(out / "junit.xml");
+  CHECK(junit.find("<failure type=\"error\"") != std::string::npos);
+  CHECK(junit.find("<failure type=\"warning\"") == std::string::npos);
+  auto warn = fresh_dir("example-fail-on-warning");
+  REQUIRE(run_nprcheck(check_args(warn, "--fail-on warning")).exit_code == 1);
+  CHECK(slurp(warn / "junit.xml").find("<failure type=\"warning\"") != std::string::npos);
 }
 
 TEST_CASE("two runs over the same inputs give byte-identical findings.ndjson") {
@@ -152,6 +159,14 @@ TEST_CASE("filters: --unit keeps only that unit's findings; --rule selects rules
     ++n_bv;
   }
   CHECK(n_bv > 0);
+  // Character classes select as the shell would: KODE-001 and KODE-002 only.
+  auto cls = fresh_dir("filter-class");
+  run_nprcheck(check_args(cls, "--rule 'KODE-00[12]'"));
+  std::set<std::string> rules;
+  for (const auto& line : lines_of(cls / "findings.ndjson")) {
+    rules.insert(nlohmann::json::parse(line).at("rule").get<std::string>());
+  }
+  CHECK(rules == std::set<std::string>{"KODE-001", "KODE-002"});
   auto r = run_nprcheck(check_args(fresh_dir("filter-none"), "--rule 'NOPE-*'"));
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("no rule matches") != std::string::npos);
@@ -225,4 +240,29 @@ TEST_CASE(
   CHECK(run_nprcheck(
             check_args(fresh_dir("failon-w"), "--episode " + warn_only + " --fail-on warning"))
             .exit_code == 1);
+}
+
+TEST_CASE("with a history the second run's unit pages show trend, resolved findings, names") {
+  auto state = fresh_dir("trend-state");
+  const std::string history = " --history '" + (state / "history.sqlite").string() + "'";
+  auto first = fresh_dir("trend-1");
+  REQUIRE(run_nprcheck(check_args(first) + history).exit_code == 1);
+  // The second run checks only KODE rules: every other finding of the first run is resolved.
+  auto second = fresh_dir("trend-2");
+  REQUIRE(run_nprcheck(check_args(second, "--rule 'KODE-*'") + history).exit_code == 1);
+  std::string page = slurp(second / "html" / "unit-4200.html");
+  // Another scope (a filtered run): its first run, so no trend yet.
+  CHECK(page.find("Første kjøring for enheten i historikken") != std::string::npos);
+  auto third = fresh_dir("trend-3");
+  REQUIRE(run_nprcheck(check_args(third) + history).exit_code == 1);
+  page = slurp(third / "html" / "unit-4200.html");
+  CHECK(page.find("<section id=\"utvikling\"") != std::string::npos);
+  CHECK(page.find("<svg class=\"trend-chart\"") != std::string::npos);
+  CHECK(page.find("Rettet siden forrige kjøring: 0 funn") != std::string::npos);
+  // Avdeling names from the units catalogue in the filter.
+  CHECK(page.find(">Gastroenterologisk seksjon (4210)</option>") != std::string::npos);
+  // Self-contained: rule pages in the folder, no link to the machine's files.
+  CHECK(fs::exists(third / "html" / "rules" / "KODE-002.html"));
+  CHECK(page.find("file://") == std::string::npos);
+  CHECK(slurp(third / "findings.sarif").find("helpUri") == std::string::npos);
 }

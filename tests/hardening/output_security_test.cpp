@@ -163,14 +163,17 @@ void check_outputs(const HostileRun& run) {
   CHECK_FALSE(fs::exists("/tmp/nprcheck-abs-unit"));
   CHECK_FALSE(fs::exists("/tmp/nprcheck-abs-unit.html"));
 
-  // Every file name in OUT is one the tool chose: fixed names, or unit-<safe stem>.<ext>.
+  // Every file name in OUT is one the tool chose: fixed names, unit-<safe stem>.<ext>, or a
+  // rule page html/rules/<rule id stem>.html (ids come from the rule set, not the input).
   const std::regex safe_name(
       R"(^(unit-[A-Za-z0-9_-]{1,64}\.(html|csv)|[a-z]+\.(ndjson|csv|json|sarif|xml|html))$)");
+  const std::regex rule_page(R"(^html/rules/[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.html$)");
   auto files = h::all_files(run.out);
   REQUIRE(files.count("findings.ndjson") == 1);
   for (const auto& [rel, content] : files) {
     INFO(rel);
-    CHECK(std::regex_match(fs::path(rel).filename().string(), safe_name));
+    CHECK((std::regex_match(fs::path(rel).filename().string(), safe_name) ||
+           std::regex_match(rel, rule_page)));
     CHECK(fs::path(rel).parent_path().string().find("..") == std::string::npos);
   }
 

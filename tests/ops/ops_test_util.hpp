@@ -119,6 +119,11 @@ inline RunManifest make_manifest(const std::string& started,
   return m;
 }
 
+/// The manifest of the history tests: units 4200 (10 episodes) and 4300 (5), three rules.
+inline RunManifest history_manifest(const std::string& started) {
+  return make_manifest(started, {{"4200", 10}, {"4300", 5}}, {"KODE-001", "KODE-002", "BV-001"});
+}
+
 /// Every row of every table of an SQLite file, as text (for "unchanged" comparisons).
 inline std::string dump_database(const std::string& path) {
   sqlite3* db = nullptr;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nprcheck/history.hpp"
+#include "nprcheck/history_trend.hpp"
 #include "nprcheck/run_lock.hpp"
 #include "ops_test_util.hpp"
 
@@ -103,6 +104,13 @@ TEST_CASE("nightly: two nights with history, waivers and the lock", "[nightly]")
   CHECK(s->total.persisting == 2);    // E-1, E-3
   CHECK(s->total.resolved == 1);      // E-2
   CHECK(run2->new_errors() == 1);
+  // The reports' trend reads the run being recorded through the same connection.
+  REQUIRE(run2->history() != nullptr);
+  auto trend = load_report_trend(*run2->history(), *s);
+  REQUIRE(trend);
+  REQUIRE(trend->resolved.size() == 1);
+  CHECK(trend->resolved[0].episode == "E-2");
+  CHECK(trend->per_unit.at("4200").size() == 1);
   REQUIRE(s->previous);
   CHECK(s->previous->started == "2025-01-06T02:00:00");
   CHECK(s->previous->total.findings == 2);

@@ -123,14 +123,16 @@ TEST_CASE("input values are escaped on every page", "[report][html]") {
   report_test::FixtureOptions o;
   o.evil = true;
   auto w = write(o, "escape");
-  size_t pages = 0;
-  for (const auto& e : fs::directory_iterator(w.dir / "html")) {
+  size_t pages = 0, rule_pages = 0;
+  for (const auto& e : fs::recursive_directory_iterator(w.dir / "html")) {
+    if (e.is_directory()) continue;
     std::string html = report_test::read_file(e.path());
-    ++pages;
+    const bool rule_page = e.path().parent_path().filename() == "rules";
+    (rule_page ? rule_pages : pages)++;
     INFO(e.path().filename().string());
     // The only <script> elements are the page's own: report.js, and the data block on unit
     // pages. The payloads never appear as markup.
-    const bool unit_page = e.path().filename().string() != "index.html";
+    const bool unit_page = !rule_page && e.path().filename().string() != "index.html";
     CHECK(count(html, "<script") == (unit_page ? 2u : 1u));
     CHECK(count(html, "</script>") == (unit_page ? 2u : 1u));
     CHECK(html.find("<script>alert") == std::string::npos);
@@ -142,6 +144,7 @@ TEST_CASE("input values are escaped on every page", "[report][html]") {
     CHECK(html.find("<link") == std::string::npos);
   }
   CHECK(pages == 1 + w.fx.manifest.per_unit.size());
+  CHECK(rule_pages == w.fx.manifest.rules.size());
   std::string index = report_test::read_file(w.dir / "html" / "index.html");
   CHECK(index.find("Medisinsk &lt;script&gt;alert(&#39;enhet&#39;)&lt;/script&gt; klinikk") !=
         std::string::npos);
@@ -171,10 +174,11 @@ TEST_CASE("a unit id with a path in it cannot leave the html folder", "[report][
   for (const auto& e : fs::directory_iterator(w.dir)) top.insert(e.path().filename().string());
   CHECK(top == std::set<std::string>{"html"});
   for (const auto& e : fs::recursive_directory_iterator(w.dir / "html")) {
-    std::string name = e.path().filename().string();
+    std::string name = fs::relative(e.path(), w.dir / "html").generic_string();
     INFO(name);
-    CHECK(e.is_regular_file());
-    CHECK(std::regex_match(name, std::regex("index\\.html|unit-[A-Za-z0-9_-]+\\.html")));
+    CHECK((e.is_regular_file() || name == "rules"));
+    CHECK(std::regex_match(name, std::regex("index\\.html|unit-[A-Za-z0-9_-]+\\.html|rules|"
+                                            "rules/[A-Za-z0-9_-]+\\.html")));
   }
   CHECK(fs::exists(w.dir / "html" / ("unit-" + unit_file_stem("../../etc") + ".html")));
   std::string index = report_test::read_file(w.dir / "html" / "index.html");
@@ -251,7 +255,7 @@ TEST_CASE("index counts equal the counts in the findings", "[report][html]") {
   fs::remove_all(w.dir);
 }
 
-TEST_CASE("unit pages group findings by rule with what to do, and show new ones",
+TEST_CASE("unit pages: the worklist first, then one line per rule with what to do",
           "[report][html]") {
   report_test::FixtureOptions o;
   o.novelty = true;
@@ -262,17 +266,38 @@ TEST_CASE("unit pages group findings by rule with what to do, and show new ones"
     if (f.unit == "4201") fired.insert(f.rule_id);
   }
   REQUIRE(fired.size() >= 3);
+  // Named sections, in working order: key figures, worklist, per-rule summary.
+  const size_t cards = page.find("<section id=\"nokkeltall\"");
+  const size_t worklist = page.find("<section id=\"arbeidsliste\"");
+  const size_t summary = page.find("<section id=\"regeloversikt\"");
+  REQUIRE(cards != std::string::npos);
+  REQUIRE(worklist != std::string::npos);
+  REQUIRE(summary != std::string::npos);
+  CHECK(cards < worklist);
+  CHECK(worklist < summary);
+  CHECK(page.find("id=\"funn\"") < summary);
   for (const auto& rule : fired) {
     INFO(rule);
-    CHECK(page.find("<section class=\"rule-card") != std::string::npos);
+    // One expandable line per rule, with a link to its page inside the report folder.
+    CHECK(page.find("<details class=\"rule-row") != std::string::npos);
     CHECK(page.find("data-rule=\"" + rule + "\" data-findings=") != std::string::npos);
+    CHECK(page.find("href=\"rules/" + rule + ".html\">Regelbeskrivelse</a>") != std::string::npos);
+    CHECK(fs::exists(w.dir / "html" / "rules" / (rule + ".html")));
   }
-  CHECK(page.find("Hva gjør du: </span>Registrer NCRP-koden der den finnes") != std::string::npos);
+  // Guidance rendered from Markdown: the "what to do" on its own, no raw Markdown left.
+  CHECK(page.find("<div class=\"todo\"><h4>Hva du gjør</h4>\n<p>Registrer NCRP-koden der den "
+                  "finnes") != std::string::npos);
+  CHECK(page.find("<code>BV-001</code>") != std::string::npos);
+  CHECK(page.find("<strong>alle</strong>") != std::string::npos);
+  CHECK(page.find("<li>se også regelsettet</li>") != std::string::npos);
+  CHECK(page.find("**") == std::string::npos);
+  CHECK(page.find("Hva gjør du") == std::string::npos);
+  CHECK(page.find("file://") == std::string::npos);
+  CHECK(page.find(".md\"") == std::string::npos);
   CHECK(page.find("Kilde: RHF/13/03/03-179") != std::string::npos);
   CHECK(page.find("<option value=\"ny\">Nye</option>") != std::string::npos);
   CHECK(page.find("<option value=\"unntatt\">Unntatt</option>") != std::string::npos);
   auto data = page_data(page);
-  // The default order lists the rules as the cards do: errors first.
   REQUIRE(!data["ruleOrder"].empty());
   CHECK(data["ruleOrder"][0].get<std::string>().size() > 0);
   bool saw_new = false;
@@ -290,7 +315,91 @@ TEST_CASE("unit pages group findings by rule with what to do, and show new ones"
     CHECK(isf_rows > 0);
     CHECK(data["ruleOrder"][0] == "EPI-001");
   }
+  // The rule page: rendered guidance, relative link back, same CSP.
+  std::string rule = report_test::read_file(w.dir / "html" / "rules" / "BV-001.html");
+  CHECK(rule.find("<h1><span class=\"mono\">BV-001</span>") != std::string::npos);
+  CHECK(rule.find("href=\"../index.html\"") != std::string::npos);
+  CHECK(rule.find("<h4>Hva du gjør</h4>") != std::string::npos);
+  CHECK(rule.find("**") == std::string::npos);
+  CHECK(rule.find("Content-Security-Policy") != std::string::npos);
+  // The index links every rule to its page.
+  std::string index = report_test::read_file(w.dir / "html" / "index.html");
+  CHECK(index.find("href=\"rules/KODE-002.html\">KODE-002</a>") != std::string::npos);
   fs::remove_all(w.dir);
+}
+
+TEST_CASE("the Avdeling filter names avdelinger from the units catalogue", "[report][html]") {
+  auto dir = report_test::temp_dir("avd-names");
+  auto fx = report_test::make_fixture();
+  ReportOptions opts;
+  opts.avdeling_name = [](const std::string& a) {
+    return a == "420101" ? std::string("Ortopedisk seksjon") : std::string();
+  };
+  REQUIRE(write_html((dir / "html").string(), fx.manifest, vector_source(fx.findings), opts));
+  std::string page = report_test::read_file(dir / "html" / "unit-4201.html");
+  CHECK(page.find("<option value=\"420101\">Ortopedisk seksjon (420101)</option>") !=
+        std::string::npos);
+  CHECK(page.find("<option value=\"420102\">420102</option>") != std::string::npos);
+  CHECK(page_data(page)["avdelinger"]["420101"] == "Ortopedisk seksjon");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("with history the unit page shows the trend and the resolved findings",
+          "[report][html]") {
+  auto dir = report_test::temp_dir("trend");
+  report_test::FixtureOptions o;
+  o.novelty = true;
+  auto fx = report_test::make_fixture(o);
+  ReportTrend trend;
+  trend.per_unit["4201"] = {{"2017-11-28T02:00:00", 120, 30, 61},
+                            {"2017-11-29T02:00:00", 120, 24, 50},
+                            {"2017-11-30T02:00:00", 120, 20, 44}};
+  trend.resolved.push_back({
+      "KODE-002",
+      "error",
+      "E17-4201-0999",
+      "4201",
+      "420101",
+      "2017-03-02",
+      "TBA10",
+      "Koden TBA10 er ikke gyldig <b>",
+  });
+  trend.resolved.push_back(
+      {"BV-001", "error", "E17-4202-0998", "4202", "420201", "2017-03-02", "JJX00", "annen enhet"});
+  ReportOptions opts;
+  opts.trend = &trend;
+  REQUIRE(write_html((dir / "html").string(), fx.manifest, vector_source(fx.findings), opts));
+  std::string page = report_test::read_file(dir / "html" / "unit-4201.html");
+  const size_t section = page.find("<section id=\"utvikling\"");
+  REQUIRE(section != std::string::npos);
+  CHECK(page.find("<section id=\"arbeidsliste\"") < section);
+  // Two charts over the three earlier runs and this one: 4 points each, inline SVG.
+  CHECK(count(page, "<svg class=\"trend-chart\"") == 2);
+  CHECK(count(page, "<g class=\"pt\"") == 8);
+  CHECK(page.find("data-value=\"25.0\"") != std::string::npos);  // 30 of 120 episodes
+  CHECK(page.find("data-value=\"44\"") != std::string::npos);
+  CHECK(page.find(">11-28</text>") != std::string::npos);
+  CHECK(page.find(">nå</text>") != std::string::npos);
+  // Resolved findings of this unit only, escaped.
+  CHECK(page.find("Rettet siden forrige kjøring: 1 funn") != std::string::npos);
+  CHECK(page.find("E17-4201-0999") != std::string::npos);
+  CHECK(page.find("E17-4202-0998") == std::string::npos);
+  CHECK(page.find("ikke gyldig &lt;b&gt;") != std::string::npos);
+  // A unit without earlier runs says so instead of drawing one point.
+  std::string other = report_test::read_file(dir / "html" / "unit-4203.html");
+  CHECK(other.find("Første kjøring for enheten i historikken") != std::string::npos);
+  // The index: a small line of each unit's error rate over the runs (none for 4203: no runs).
+  std::string index = report_test::read_file(dir / "html" / "index.html");
+  CHECK(index.find("<th scope=\"col\">Utvikling</th>") != std::string::npos);
+  CHECK(count(index, "<svg class=\"spark\"") == 1);
+  CHECK(index.find("Feilandel de siste 4 kjøringene: 25,0") != std::string::npos);
+  // Without history: no trend section.
+  REQUIRE(write_html((dir / "plain").string(), fx.manifest, vector_source(fx.findings)));
+  CHECK(report_test::read_file(dir / "plain" / "unit-4201.html").find("id=\"utvikling\"") ==
+        std::string::npos);
+  CHECK(report_test::read_file(dir / "plain" / "index.html").find("Utvikling") ==
+        std::string::npos);
+  fs::remove_all(dir);
 }
 
 TEST_CASE("a unit with 50,000 findings is written as data, not as 50,000 table rows",

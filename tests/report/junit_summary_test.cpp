@@ -39,7 +39,7 @@ TEST_CASE("junit.xml: one testsuite per unit, one testcase per rule, failures li
   o.evil = true;
   auto fx = report_test::make_fixture(o);
   const std::string path = (dir / "junit.xml").string();
-  REQUIRE(write_junit(path, fx.manifest, vector_source(fx.findings)));
+  REQUIRE(write_junit(path, fx.manifest, vector_source(fx.findings), Severity::kWarning));
   const std::string xml = report_test::read_file(path);
   CHECK(report_test::xml_problem(xml) == "");
   CHECK(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites ", 0) == 0);
@@ -64,6 +64,40 @@ TEST_CASE("junit.xml: one testsuite per unit, one testcase per rule, failures li
   }
   CHECK(xml.find("<script>") == std::string::npos);
   CHECK(xml.find("Medisinsk &lt;script&gt;") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("junit.xml: the verdict follows --fail-on, as the exit code does", "[report][junit]") {
+  auto dir = report_test::temp_dir("junit-fail-on");
+  auto fx = report_test::make_fixture();
+  std::set<std::pair<std::string, std::string>> errors, warnings;
+  for (const auto& f : fx.findings) {
+    if (f.waived) continue;
+    if (f.severity == Severity::kError) errors.insert({f.unit, f.rule_id});
+    if (f.severity == Severity::kWarning) warnings.insert({f.unit, f.rule_id});
+  }
+  REQUIRE(!errors.empty());
+  REQUIRE(!warnings.empty());
+  const std::string path = (dir / "junit.xml").string();
+  // --fail-on error (the default): warnings do not fail a testcase, they are listed as output.
+  REQUIRE(write_junit(path, fx.manifest, vector_source(fx.findings)));
+  std::string xml = report_test::read_file(path);
+  CHECK(report_test::xml_problem(xml) == "");
+  CHECK(count(xml, "<failure ") == errors.size());
+  CHECK(count(xml, "<failure type=\"warning\"") == 0);
+  CHECK(count(xml, "<system-out>") >= warnings.size());
+  CHECK(xml.find("\" failures=\"" + std::to_string(errors.size()) + "\"") != std::string::npos);
+  // --fail-on warning: warnings fail as well.
+  REQUIRE(write_junit(path, fx.manifest, vector_source(fx.findings), Severity::kWarning));
+  xml = report_test::read_file(path);
+  CHECK(count(xml, "<failure ") == errors.size() + warnings.size());
+  CHECK(count(xml, "<failure type=\"warning\"") == warnings.size());
+  // The engine passes --fail-on through ReportOptions.
+  ReportOptions opts;
+  opts.fail_on = Severity::kInfo;
+  REQUIRE(write_reports(dir.string(), fx.manifest, vector_source(fx.findings), {"junit"}, opts));
+  xml = report_test::read_file(path);
+  CHECK(count(xml, "<system-out>") == 0);
   fs::remove_all(dir);
 }
 

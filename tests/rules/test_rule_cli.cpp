@@ -132,7 +132,47 @@ TEST_CASE("rules docs writes one page per rule and an index", "[rules][cli]") {
   size_t pages = 0;
   for (const auto& e : fs::directory_iterator(dir)) pages += e.path().extension() == ".md";
   CHECK(pages == 27);  // 26 rules and index.md
+  CHECK(fs::exists(dir / ".nprcheck-generated"));
+  // Run again: the folder holds only its own files, so it is written again.
+  CHECK(test::run_command(
+            nprcheck_cmd("rules docs --out '" + dir.string() + "' '" + test::shipped_rules() + "'"),
+            out) == 0);
   fs::remove_all(dir);
+}
+
+TEST_CASE("rules docs writes only what it owns", "[rules][cli]") {
+  fs::path dir = scratch("docs-owned");
+  fs::create_directories(dir);
+  auto write_file = [](const fs::path& p, const std::string& text) { std::ofstream(p) << text; };
+  write_file(dir / "operations.md", "# Drift\n");
+  const std::string cmd = "rules docs --out '" + dir.string() + "' '" + test::shipped_rules() + "'";
+  std::string out;
+  // A folder with a file it did not write (docs/ itself, say) is refused; nothing is written.
+  CHECK(test::run_command(nprcheck_cmd(cmd), out) == 2);
+  CHECK(out.find("did not write (operations.md)") != std::string::npos);
+  CHECK(out.find("--force") != std::string::npos);
+  CHECK(!fs::exists(dir / "index.md"));
+  CHECK(slurp(dir / "operations.md") == "# Drift\n");
+  // --force writes beside it and keeps it.
+  REQUIRE(test::run_command(nprcheck_cmd(cmd + " --force"), out) == 0);
+  CHECK(fs::exists(dir / "KODE-002.md"));
+  CHECK(slurp(dir / "operations.md") == "# Drift\n");
+  // A page an earlier run wrote for a rule that is gone is removed; operations.md stays.
+  fs::path rules = scratch("docs-owned-rules");
+  fs::copy(test::shipped_rules(), rules, fs::copy_options::recursive);
+  fs::remove(rules / "kode" / "KODE-007.yaml");
+  REQUIRE(test::run_command(nprcheck_cmd("rules docs --force --out '" + dir.string() + "' '" +
+                                         rules.string() + "'"),
+                            out) == 0);
+  CHECK(!fs::exists(dir / "KODE-007.md"));
+  CHECK(fs::exists(dir / "KODE-006.md"));
+  CHECK(slurp(dir / "operations.md") == "# Drift\n");
+  // Without operations.md the folder is all its own again: no --force needed.
+  fs::remove(dir / "operations.md");
+  CHECK(test::run_command(nprcheck_cmd(cmd), out) == 0);
+  CHECK(fs::exists(dir / "KODE-007.md"));
+  fs::remove_all(dir);
+  fs::remove_all(rules);
 }
 
 TEST_CASE("rules diff over an extract: exact counts per rule", "[rules][cli]") {

@@ -301,6 +301,18 @@ TEST_CASE("select by glob, manifest and hash", "[rules][select]") {
   CHECK(glob_match("KODE-00?", "KODE-007"));
   CHECK_FALSE(glob_match("KODE-00?", "KODE-0071"));
   CHECK(glob_match("*", ""));
+  // Character classes, as --rule 'KODE-00[1-3]' or 'BV-00[!4]'.
+  RuleSet by_class = load_ok(test::shipped_rules());
+  CHECK(by_class.select("BV-00[12]") == 2);
+  CHECK(by_class.manifest()[1].id == "BV-002");
+  CHECK(glob_match("KODE-00[1-3]", "KODE-002"));
+  CHECK_FALSE(glob_match("KODE-00[1-3]", "KODE-004"));
+  CHECK(glob_match("BV-00[!4]", "BV-001"));
+  CHECK_FALSE(glob_match("BV-00[^4]", "BV-004"));
+  CHECK(glob_match("*-00[]x]", "A-00]"));  // ']' first in a class is literal
+  CHECK(glob_match("KODE-[0-9]*", "KODE-007"));
+  CHECK(glob_match("A[B", "A[B"));  // an unclosed '[' is an ordinary character
+  CHECK_FALSE(glob_match("[A-C]*", "D-1"));
 
   // The hash covers rule files and rule data: a changed data file changes it.
   fs::path tmp = fs::temp_directory_path() / ("nprcheck-rules-hash-" + std::to_string(::getpid()));

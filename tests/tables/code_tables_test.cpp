@@ -348,3 +348,26 @@ TEST_CASE("Windows-1252 detection converts the 0x80-0x9F block too (en dash, eur
   CHECK(t->tekst(KodeSystem::kNcrp, "JJB06K", date(2017, 1, 1)) ==
         "Nålebiopsi av lever \xE2\x80\x93 ultralydveiledet \xE2\x82\xAC");
 }
+
+TEST_CASE("successors: longer codes valid on the date, else codes with the same text") {
+  Diagnostics d;
+  auto t = CodeTables::load(testdata("tables-successor"), d);
+  REQUIRE(t);
+  const DateTime when = date(2024, 3, 1);
+  auto names = [&](KodeSystem s, const char* code) {
+    std::string out;
+    for (auto v : t->successors(s, code, when)) out += (out.empty() ? "" : ",") + std::string(v);
+    return out;
+  };
+  // Further characters (2017 D370 split into D3700/D3701 by 2024), only the shortest ones.
+  CHECK(names(KodeSystem::kIcd10, "D370") == "D3700,D3701");
+  CHECK(names(KodeSystem::kIcd10, "D37") == "D3700,D3701,D3710,D3711");
+  // Same text, another code (B59 -> B485 «Pneumocystose», Z2230 -> Z227 «Latent tuberkulose»).
+  CHECK(names(KodeSystem::kIcd10, "B59") == "B485");
+  CHECK(names(KodeSystem::kIcd10, "Z2230") == "Z227");
+  // J180 is valid in both years and no other code has its text: nothing to name.
+  CHECK(names(KodeSystem::kIcd10, "J180") == "");
+  CHECK(names(KodeSystem::kNcsp, "D370") == "");  // no NCSP table
+  // The bundled 2015-2017 lists: NCSP TBA10 (2015) is BAX10 from 2016, same text.
+  CHECK(real_tables().successors(KodeSystem::kNcsp, "TBA10", date(2017, 3, 2)).at(0) == "BAX10");
+}

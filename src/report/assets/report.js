@@ -57,7 +57,7 @@
   // ---- The findings of a unit page. ------------------------------------------------------
   // Row layout (see html_writer.cpp): [rule, severity 0..2, status, episode, pasientNr,
   // avdeling, dato, codes [[value, system, year, text]], message, file, line, first_seen,
-  // nights, waived 0|1, waiver_reason, isf 0|1]
+  // nights, waived 0|1, waiver_reason, isf 0|1 (optional: absent = not ISF-relevant)]
   var R = { rule: 0, sev: 1, status: 2, episode: 3, pasient: 4, avdeling: 5, dato: 6, codes: 7,
             message: 8, file: 9, line: 10, firstSeen: 11, nights: 12, waived: 13, reason: 14,
             isf: 15 };
@@ -101,14 +101,30 @@
     this.update();
   }
 
-  // The worklist order: ISF-relevant first, then severity, then new before persisting.
+  // ISF-relevant: the finding's own `isf` (row[15], or an `isf` key), else its rule's flag in
+  // data.rules; absent means false, so the order works before and after ISF flags exist.
+  FindingsView.prototype.isf = function (r) {
+    var v = r[R.isf];
+    if (v === undefined && r.isf !== undefined) v = r.isf;
+    if (v === undefined) {
+      var rule = (this.data.rules || {})[r[R.rule]];
+      v = rule ? rule.isf : false;
+    }
+    return v === true || v === 1 ? 1 : 0;
+  };
+
+  // The worklist order: waived last; then ISF-relevant first, then severity (errors first),
+  // then new before persisting; then the rules in the page's order, then the file order.
   FindingsView.prototype.sortDefault = function (rows) {
-    var rank = this.ruleRank;
+    var rank = this.ruleRank, self = this;
+    rows.forEach(function (r) { r.isfKey = self.isf(r); });
     rows.sort(function (a, b) {
-      if (a[R.isf] !== b[R.isf]) return b[R.isf] - a[R.isf];
+      var wa = a[R.waived] ? 1 : 0, wb = b[R.waived] ? 1 : 0;
+      if (wa !== wb) return wa - wb;
+      if (a.isfKey !== b.isfKey) return b.isfKey - a.isfKey;
       if (a[R.sev] !== b[R.sev]) return b[R.sev] - a[R.sev];
-      var sa = a[R.status] === 'ny' ? 0 : 1, sb = b[R.status] === 'ny' ? 0 : 1;
-      if (sa !== sb) return sa - sb;
+      var na = a[R.status] === 'ny' ? 0 : 1, nb = b[R.status] === 'ny' ? 0 : 1;
+      if (na !== nb) return na - nb;  // new findings first
       var ra = rank[a[R.rule]], rb = rank[b[R.rule]];
       if (ra === undefined) ra = 1e9;
       if (rb === undefined) rb = 1e9;
@@ -164,6 +180,7 @@
   };
 
   FindingsView.prototype.size = function () {
+    if (this.printAll) return Infinity;
     var v = this.pageSize ? Number(this.pageSize.value) : 500;
     return v > 0 ? v : Infinity;
   };
@@ -192,9 +209,9 @@
     tr.appendChild(sevCell);
     var st = el('td', 'col-status');
     if (r[R.waived]) {
-      var w = el('span', 'sev tag-waived', 'Unntatt');
-      if (r[R.reason]) w.title = r[R.reason];
-      st.appendChild(w);
+      st.appendChild(el('span', 'sev tag-waived', 'Unntatt'));
+      // The waiver's reason, owner and expiry on the row itself, not only in a tooltip.
+      if (r[R.reason]) st.appendChild(el('div', 'waiver', r[R.reason]));
     } else if (r[R.status] === 'ny') {
       st.appendChild(el('span', 'sev tag-new', 'Ny'));
     } else if (r[R.status]) {
@@ -208,7 +225,10 @@
     tr.appendChild(st);
     tr.appendChild(el('td', 'mono', r[R.episode]));
     tr.appendChild(el('td', 'mono', r[R.pasient]));
-    tr.appendChild(el('td', 'mono', r[R.avdeling]));
+    var avd = el('td', 'mono', r[R.avdeling]);
+    var avdName = (this.data.avdelinger || {})[r[R.avdeling]];
+    if (avdName) avd.title = avdName;
+    tr.appendChild(avd);
     tr.appendChild(el('td', 'num', r[R.dato]));
     var codes = el('td', 'codes');
     r[R.codes].forEach(function (c) {
@@ -324,6 +344,9 @@
       });
     });
     window.addEventListener('hashchange', function () { self.applyHash(); self.update(); });
+    // Printing shows every finding that matches the filter, without paging.
+    window.addEventListener('beforeprint', function () { self.printAll = true; self.render(); });
+    window.addEventListener('afterprint', function () { self.printAll = false; self.render(); });
   };
 
   function init() {
