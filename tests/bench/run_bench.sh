@@ -176,7 +176,7 @@ run_size() {
     out=$RUN_DIR/nprcheck-$size
     rm -rf "$out"
     warm "$dir"
-    log "  nprcheck check (all v1 rules, --format html,csv,sarif,junit)"
+    log "  nprcheck check (every shipped rule, --format html,csv,sarif,junit)"
     measure "nprcheck-$size" -- "$NPRCHECK" check --out "$out" --units "$units" \
       --format html,csv,sarif,junit --no-progress "${nprcheck_threads[@]}" "${files[@]}"
     if [[ $M_RC != 0 && $M_RC != 1 ]]; then
