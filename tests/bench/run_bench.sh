@@ -8,7 +8,8 @@
 #   tests/bench/run_bench.sh --size 1G --no-python --no-scaling
 #
 # Options:
-#   --size LIST        comma-separated sizes: 100M, 1G, 2G (any <n>M or <n>G works); default 100M
+#   --size LIST        comma-separated sizes: 100M, 1G, 2G (any <n>M or <n>G works); default 100M.
+#                      5G and more (10G: a national year) are relabelled copies of the 1G extract
 #   --repeat N         run every tool N times on each size and keep the fastest (default 1)
 #   --no-build         use the binaries already in the build directory
 #   --no-python        skip the Python baseline
@@ -104,12 +105,33 @@ generate() {
   dir=$DATA/$size
   if [[ -f $dir/.complete ]]; then echo "$dir"; return; fi
   [[ -f $GENERATOR ]] || die "the example generator $GENERATOR is not there yet"
+  if (( mb >= 5 * 1024 )); then replicate "$size" "$mb"; echo "$dir"; return; fi
   rm -rf "$dir"; mkdir -p "$dir"
   log "generating ~${mb} MB of extracts into $dir"
   "${PYTHON:-python3}" "$ROOT/tests/bench/gen_large.py" --generator "$GENERATOR" \
     --size-mb "$mb" --out "$dir" >&2 || die "generation failed"
   touch "$dir/.complete"
   echo "$dir"
+}
+
+# A national year (10G): the Python generator would need about 20 minutes of a core per 10 GB,
+# so sizes of 5 GB and more are made of copies of the 1G extract (generated first), each copy's
+# episodeID, episodeGUID and pasientNr given a copy prefix so that every episode is distinct (the
+# copies are different files: nprcheck checks identical inputs only once).
+replicate() {
+  local size=$1 mb=$2 dir=$DATA/$1 src copies k f
+  src=$(generate 1G)
+  copies=$(( (mb + 1023) / 1024 ))
+  rm -rf "$dir"; mkdir -p "$dir"
+  log "building $size from $copies relabelled copies of $src"
+  cp "$src/units.csv" "$dir/units.csv"
+  for (( k = 1; k <= copies; k++ )); do
+    for f in $(input_files "$src"); do
+      sed -E "s/(episodeID|episodeGUID|pasientNr)=\"/\1=\"c${k}-/g" "$f" \
+        >"$dir/c$(printf %02d "$k")-$(basename "$f")"
+    done
+  done
+  touch "$dir/.complete"
 }
 
 input_files() { find "$1" -maxdepth 1 -type f \( -name '*.xml' -o -name '*.xml.gz' \) | sort; }
@@ -152,6 +174,9 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 throughput_rows=()
 ratio_rows=()
 agreement_rows=()
+target_rows=()
+reference_rows=()
+reference_failed=0
 
 run_size() {
   local size=$1 dir files bytes mb episodes out
@@ -171,7 +196,7 @@ run_size() {
   local f_wall=$M_WALL
   throughput_rows+=("| $size | floor (pugixml, 1 thread) | $mb | $episodes | $M_WALL | $M_CPU | $(div "$bytes" "$(awk -v w="$M_WALL" 'BEGIN{print w*1048576}')" 1) | $(div "$episodes" "$M_WALL" 0) | $M_RSS |")
 
-  local n_wall="" p_wall=""
+  local n_wall="" p_wall="" n_cpu="" n_rss="" p_cpu=""
   if [[ $have_nprcheck == 1 ]]; then
     out=$RUN_DIR/nprcheck-$size
     rm -rf "$out"
@@ -182,7 +207,7 @@ run_size() {
     if [[ $M_RC != 0 && $M_RC != 1 ]]; then
       log "  nprcheck exit code $M_RC: $(tail -5 "$RUN_DIR/nprcheck-$size.err")"
     fi
-    n_wall=$M_WALL
+    n_wall=$M_WALL; n_cpu=$M_CPU; n_rss=$M_RSS
     local n_findings
     n_findings=$( [[ -f $out/findings.ndjson ]] && wc -l <"$out/findings.ndjson" || echo "?")
     throughput_rows+=("| $size | nprcheck check (exit $M_RC, $n_findings findings) | $mb | $episodes | $M_WALL | $M_CPU | $(div "$bytes" "$(awk -v w="$M_WALL" 'BEGIN{print w*1048576}')" 1) | $(div "$episodes" "$M_WALL" 0) | $M_RSS |")
@@ -194,11 +219,30 @@ run_size() {
     measure "python-$size" -- "$PYTHON" "$ROOT/tests/bench/baseline_lxml.py" \
       --units "$units" --out "$RUN_DIR/python-$size.ndjson" "${files[@]}"
     [[ $M_RC == 0 ]] || die "baseline failed: $(tail -5 "$RUN_DIR/python-$size.err")"
-    p_wall=$M_WALL
+    p_wall=$M_WALL; p_cpu=$M_CPU
     throughput_rows+=("| $size | Python + lxml baseline ($(wc -l <"$RUN_DIR/python-$size.ndjson") findings) | $mb | $episodes | $M_WALL | $M_CPU | $(div "$bytes" "$(awk -v w="$M_WALL" 'BEGIN{print w*1048576}')" 1) | $(div "$episodes" "$M_WALL" 0) | $M_RSS |")
   fi
 
   if [[ -n $n_wall ]]; then
+    local n_cpu_gb p_cpu_ratio="-" p_wall_ratio="-" ok
+    n_cpu_gb=$(div "$n_cpu" "$(awk -v b="$bytes" 'BEGIN { print b / 1e9 }')" 2)
+    if [[ -n $p_wall ]]; then
+      p_cpu_ratio=$(div "$p_cpu" "$n_cpu" 1); p_wall_ratio=$(div "$p_wall" "$n_wall" 1)
+    fi
+    ok() { awk -v a="$1" -v b="$2" -v op="$3" 'BEGIN { if (a == "-") { print "-"; exit }
+      m = (op == "le") ? (a + 0 <= b + 0) : (a + 0 >= b + 0); print (m ? "met" : "**not met**") }'; }
+    target_rows+=("| $size | $n_cpu_gb ($(ok "$n_cpu_gb" 5 le)) | ${p_cpu_ratio}x ($(ok "$p_cpu_ratio" 10 ge)) | ${p_wall_ratio}x ($(ok "$p_wall_ratio" 20 ge)) | $(div "$f_wall" "$n_wall" 2)x ($(ok "$(div "$f_wall" "$n_wall" 2)" 1 ge)) | $n_rss ($(ok "$n_rss" 256 le)) |")
+    local ref got
+    ref=$(awk -v s="$size" '$1 == s { print $2 " " $3 }' "$ROOT/tests/bench/reference-findings.txt")
+    if [[ -n $ref && -f $RUN_DIR/nprcheck-$size/findings.ndjson ]]; then
+      got="$(sed -E 's#"file":"[^"]*/#"file":"#' "$RUN_DIR/nprcheck-$size/findings.ndjson" | sha256sum | cut -d' ' -f1) $(wc -l <"$RUN_DIR/nprcheck-$size/findings.ndjson")"
+      if [[ $got == "$ref" ]]; then
+        reference_rows+=("| $size | ${ref#* } | byte-identical to tests/bench/reference-findings.txt |")
+      else
+        reference_rows+=("| $size | ${got#* } | **DIFFERENT** from tests/bench/reference-findings.txt ($ref) |")
+        reference_failed=1
+      fi
+    fi
     ratio_rows+=("| $size | $(div "$f_wall" "$n_wall" 2)x | $( [[ -n $p_wall ]] && echo "$(div "$p_wall" "$n_wall" 1)x" || echo "-") |")
   fi
   if [[ -n $n_wall && -n $p_wall && -f $RUN_DIR/nprcheck-$size/findings.ndjson ]]; then
@@ -291,6 +335,20 @@ fi
     echo "|------|------:|------:|"
     printf '%s\n' "${ratio_rows[@]}"
   fi
+  if (( ${#target_rows[@]} > 0 )); then
+    echo
+    echo "Issue 16's targets (CPU = user + system seconds; GB = 10^9 input bytes):"
+    echo
+    echo "| size | nprcheck CPU-s per GB (target <= 5) | Python CPU / nprcheck CPU (target >= 10) | Python wall / nprcheck wall (target >= 20) | nprcheck speed / floor speed (target >= 1) | peak RSS MB (target <= 256) |"
+    echo "|------|------:|------:|------:|------:|------:|"
+    printf '%s\n' "${target_rows[@]}"
+  fi
+  if (( ${#reference_rows[@]} > 0 )); then
+    echo
+    echo "| size | findings | compared with the findings before the speed work |"
+    echo "|------|------:|------|"
+    printf '%s\n' "${reference_rows[@]}"
+  fi
   if (( ${#agreement_rows[@]} > 0 )); then
     echo
     echo "| size | nprcheck findings | Python findings | findings only in nprcheck/only in Python, per rule | same findings, other message text |"
@@ -307,3 +365,4 @@ fi
   fi
 } | tee "$markdown"
 log "tables written to $markdown; raw outputs in $RUN_DIR"
+(( reference_failed == 0 )) || die "findings differ from tests/bench/reference-findings.txt"
