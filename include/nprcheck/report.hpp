@@ -30,6 +30,9 @@ using FindingSource = std::function<Status(const FindingVisitor&)>;
 /// codes [{value, system, year, text}], message; and when set: status (new|persisting),
 /// first_seen, nights, waived, waiver_reason. Invalid UTF-8 is replaced by U+FFFD.
 std::string finding_to_json(const Finding& f);
+/// Appends finding_to_json(f) to `out` (no newline): no allocation but `out`'s growth and the
+/// fingerprint.
+void append_finding_json(std::string& out, const Finding& f);
 /// Parses one line written by finding_to_json(); unknown keys are ignored, wrong types fail.
 Result<Finding> finding_from_json(std::string_view line);
 
@@ -42,6 +45,13 @@ Status write_ndjson(const std::string& path, const FindingSource& source);
 /// Copies `source` into a compact binary file at `path` (the caller removes it) and returns a
 /// source replaying that file: many times faster than re-parsing findings.ndjson per pass.
 Result<FindingSource> spill_findings(const std::string& path, const FindingSource& source);
+/// Appends the record spill_findings() would write for `f` after a round trip through its
+/// findings.ndjson line (invalid UTF-8 replaced, nights below 1 as 0, no order keys), so that a
+/// run can spill its findings while it writes them instead of parsing findings.ndjson back.
+void append_spill_record(std::string& out, const Finding& f);
+/// Replays a file of append_spill_record() records (the caller removes it); a damaged file is
+/// an invalid_input error.
+FindingSource spill_file_source(std::string path);
 
 // ---------------------------------------------------------------------------------------------
 // Run manifest and key figures

@@ -71,6 +71,7 @@ bool is_extract_name(const std::string& name) {
 /// What a worker learns from one batch besides its findings.
 struct BatchResult {
   std::string ndjson;  ///< the batch's findings as findings.ndjson lines, in order
+  std::string spill;   ///< the same findings as binary spill records (append_spill_record)
   uint64_t episodes_checked = 0;
   std::map<std::string, std::pair<std::string, uint64_t>> unit_episodes;  // unit -> (name, n)
   std::set<std::pair<std::string, int>> missing;  // (system, year) of codes left unchecked
@@ -171,7 +172,11 @@ BatchResult process_batch(std::vector<Episode>& episodes, const CheckOptions& o,
       count_indicators(e, findings, before, *indicators, tables, frame, r.indicators);
     }
   }
-  for (const auto& f : findings) (r.ndjson += finding_to_json(f)) += '\n';
+  for (const auto& f : findings) {
+    append_finding_json(r.ndjson, f);
+    r.ndjson += '\n';
+    append_spill_record(r.spill, f);
+  }
   episodes.clear();  // freed here, on the worker, not on the reading thread
   return r;
 }
@@ -413,6 +418,13 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     diagnostics.error(ndjson_path.string(), 0, 0, "cannot write");
     return fail(kExitError);
   }
+  // The same findings as binary records for the report passes (no parse of findings.ndjson).
+  const fs::path spill_path = stage->dir() / ".findings.spill";
+  std::ofstream spill(spill_path, std::ios::binary);
+  if (!spill) {
+    diagnostics.error(spill_path.string(), 0, 0, "cannot write");
+    return fail(kExitError);
+  }
 
   unsigned threads = options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
   ThreadPool pool(std::max(1u, threads));
@@ -431,6 +443,7 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     run_indicators.merge(r.indicators);
     for (const auto& [resh, n] : r.unknown_units) m.unknown_units[resh] += n;
     ndjson << r.ndjson;
+    spill << r.spill;
   };
 
   for (uint32_t file_id = 0; file_id < files.size() && !stop_requested(); ++file_id) {
@@ -524,8 +537,10 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
   }
   progress.done();
   ndjson.close();
-  if (!ndjson) {
-    diagnostics.error(ndjson_path.string(), 0, 0, "write failed (disk full?)");
+  spill.close();
+  if (!ndjson || !spill) {
+    diagnostics.error((ndjson ? spill_path : ndjson_path).string(), 0, 0,
+                      "write failed (disk full?)");
     return fail(kExitError);
   }
   if (stop_requested()) return fail(kExitInterrupted);
@@ -586,9 +601,11 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
     trend = std::move(*t);
   }
 
-  // findings.ndjson is read once more; every later pass replays a binary copy of it.
-  const fs::path spill_path = stage->dir() / ".findings.spill";
-  auto spilled = spill_findings(spill_path.string(), ndjson_source(ndjson_path.string()));
+  // Every later pass replays the binary copy of findings.ndjson; only when the nightly step
+  // rewrote findings.ndjson is it read back into a new copy.
+  auto spilled = nightly->active()
+                     ? spill_findings(spill_path.string(), ndjson_source(ndjson_path.string()))
+                     : Result<FindingSource>(spill_file_source(spill_path.string()));
   if (!spilled) {
     diagnostics.error("", 0, 0, spilled.status().message());
     return fail(kExitError);

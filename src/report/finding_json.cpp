@@ -6,13 +6,12 @@
 #include <string>
 #include <type_traits>
 
+#include "json_writer.hpp"
 #include "nprcheck/report.hpp"
 
 namespace nprcheck {
 
 namespace {
-
-using ojson = nlohmann::ordered_json;
 
 bool parse_kode_system(std::string_view name, KodeSystem& out) {
   for (KodeSystem s : {KodeSystem::kIcd10, KodeSystem::kNcsp, KodeSystem::kNcmp, KodeSystem::kNcrp,
@@ -67,39 +66,79 @@ bool get_opt(const nlohmann::json& j, const char* key, T& out, std::string& erro
 
 }  // namespace
 
-std::string finding_to_json(const Finding& f) {
-  ojson j;
-  j["rule"] = f.rule_id;
-  j["version"] = f.rule_version;
-  j["severity"] = severity_name(f.severity);
-  j["isf"] = f.isf;
-  j["episode"] = f.episode_id;
-  j["pasient"] = f.pasient_nr;
-  j["unit"] = f.unit;
-  j["unit_name"] = f.unit_name;
-  j["avdeling"] = f.avdeling;
-  j["dato"] = f.dato;
-  j["file"] = f.file;
-  j["line"] = f.line;
-  ojson codes = ojson::array();
+void append_finding_json(std::string& out, const Finding& f) {
+  using report::append_int;
+  using report::append_json_string;
+  // The keys and number formats of the nlohmann::ordered_json object this replaced.
+  out += R"({"rule":)";
+  append_json_string(out, f.rule_id);
+  out += R"(,"version":)";
+  append_int(out, f.rule_version);
+  out += R"(,"severity":")";
+  out += severity_name(f.severity);
+  out += R"(","isf":)";
+  out += f.isf ? "true" : "false";
+  out += R"(,"episode":)";
+  append_json_string(out, f.episode_id);
+  out += R"(,"pasient":)";
+  append_json_string(out, f.pasient_nr);
+  out += R"(,"unit":)";
+  append_json_string(out, f.unit);
+  out += R"(,"unit_name":)";
+  append_json_string(out, f.unit_name);
+  out += R"(,"avdeling":)";
+  append_json_string(out, f.avdeling);
+  out += R"(,"dato":)";
+  append_json_string(out, f.dato);
+  out += R"(,"file":)";
+  append_json_string(out, f.file);
+  out += R"(,"line":)";
+  report::append_uint(out, f.line);
+  out += R"(,"codes":[)";
+  bool first = true;
   for (const auto& c : f.codes) {
-    ojson cj;
-    cj["value"] = c.verdi;
-    cj["system"] = kode_system_name(c.system);
-    cj["year"] = c.table_year;
-    cj["text"] = c.tekst;
-    codes.push_back(std::move(cj));
+    out += first ? R"({"value":)" : R"(,{"value":)";
+    first = false;
+    append_json_string(out, c.verdi);
+    out += R"(,"system":")";
+    out += kode_system_name(c.system);
+    out += R"(","year":)";
+    append_int(out, c.table_year);
+    out += R"(,"text":)";
+    append_json_string(out, c.tekst);
+    out += '}';
   }
-  j["codes"] = std::move(codes);
-  j["message"] = f.message;
+  out += R"(],"message":)";
+  append_json_string(out, f.message);
   // The finding's identity across runs: what a waiver's `fingerprint` refers to.
-  j["fingerprint"] = fingerprint(f);
-  if (f.novelty != Finding::Novelty::kUnknown) j["status"] = novelty_name(f.novelty);
-  if (!f.first_seen.empty()) j["first_seen"] = f.first_seen;
-  if (f.nights > 0) j["nights"] = f.nights;
-  if (f.waived) j["waived"] = true;
-  if (!f.waiver_reason.empty()) j["waiver_reason"] = f.waiver_reason;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out += R"(,"fingerprint":")";
+  out += fingerprint(f);
+  out += '"';
+  if (f.novelty != Finding::Novelty::kUnknown) {
+    out += R"(,"status":")";
+    out += novelty_name(f.novelty);
+    out += '"';
+  }
+  if (!f.first_seen.empty()) {
+    out += R"(,"first_seen":)";
+    append_json_string(out, f.first_seen);
+  }
+  if (f.nights > 0) {
+    out += R"(,"nights":)";
+    append_int(out, f.nights);
+  }
+  if (f.waived) out += R"(,"waived":true)";
+  if (!f.waiver_reason.empty()) {
+    out += R"(,"waiver_reason":)";
+    append_json_string(out, f.waiver_reason);
+  }
+  out += '}';
+}
+
+std::string finding_to_json(const Finding& f) {
+  std::string out;
+  append_finding_json(out, f);
+  return out;
 }
 
 Result<Finding> finding_from_json(std::string_view line) {
@@ -187,7 +226,16 @@ FindingSource vector_source(const std::vector<Finding>& findings) {
 Status write_ndjson(const std::string& path, const FindingSource& source) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return Status::io_error(path + ": cannot write");
-  Status s = source([&](const Finding& f) { out << finding_to_json(f) << '\n'; });
+  std::string buf;
+  Status s = source([&](const Finding& f) {
+    append_finding_json(buf, f);
+    buf += '\n';
+    if (buf.size() >= (1u << 20)) {
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      buf.clear();
+    }
+  });
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
   if (!s) return s;
   out.close();
   if (!out) return Status::io_error(path + ": write failed (disk full?)");

@@ -1,0 +1,161 @@
+// The exact bytes of a finding's JSON line for tricky values (pinned from the nlohmann::json
+// writer it replaced), the direct JSON writer against nlohmann::json on random bytes, and the
+// spill records a run writes beside findings.ndjson against a round trip through it.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "finding_spill.hpp"
+#include "json_writer.hpp"
+#include "nprcheck/report.hpp"
+#include "report_util.hpp"
+
+using namespace nprcheck;
+
+namespace {
+
+const std::string R = "\xEF\xBF\xBD";  // U+FFFD
+
+/// Every kind of string trouble: escapes, control characters, non-ASCII, invalid UTF-8.
+Finding tricky_finding() {
+  Finding f;
+  f.rule_id = "KODE-\"001\"";
+  f.rule_version = -3;
+  f.severity = Severity::kInfo;
+  f.isf = false;
+  f.message = std::string("q\" b\\ s/ t\t n\n r\r b\b f\f z") + std::string(1, '\0') +
+              "\x01\x1f\x7f æøå € \xF0\x9D\x84\x9E end";
+  f.file = "dir/fil \xff\xfe.xml";  // bytes that start nothing
+  f.line = 4294967295u;             // the largest line
+  f.episode_id = "E\xc3";           // 2-byte sequence cut at the end
+  f.pasient_nr =
+      "\xe2\x82"
+      "A";                                                      // 3-byte sequence cut by ASCII
+  f.avdeling = "\xed\xa0\x80";                                  // a surrogate
+  f.unit = "\xc0\xaf";                                          // an overlong form
+  f.unit_name = "\xf4\x90\x80\x80|\x80|\xe0\x80|\xf0\x9f\x98";  // > U+10FFFF, stray, cut
+  f.dato = "2017-03-14";
+  f.codes = {FindingCode{"A00\t", KodeSystem::kIcd10, 2017, "Kolera \"x\" \\ æ"},
+             FindingCode{"", KodeSystem::kOther, -1, ""}};
+  return f;
+}
+
+/// What nlohmann::json wrote for one string (the writer findings.ndjson had before).
+std::string nlohmann_string(const std::string& s) {
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string direct_string(const std::string& s, bool for_script = false) {
+  std::string out;
+  report::append_json_string(out, s, for_script);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("finding JSON keeps the exact bytes of the nlohmann writer for tricky values",
+          "[report][json]") {
+  // The same head for all three lines below (pinned from the nlohmann-based writer).
+  const std::string head =
+      R"({"rule":"KODE-\"001\"","version":-3,"severity":"info","isf":false,"episode":"E)" + R +
+      R"(","pasient":")" + R + R"(A","unit":")" + R + R + R"(","unit_name":")" + R + R + R + R +
+      "|" + R + "|" + R + R + "|" + R + R"(","avdeling":")" + R + R + R +
+      R"(","dato":"2017-03-14","file":"dir/fil )" + R + R + R"(.xml","line":4294967295,"codes":[)";
+  const std::string message = R"(,"message":"q\" b\\ s/ t\t n\n r\r b\b f\f z\u0000\u0001\u001f)"
+                              "\x7f æøå € \xF0\x9D\x84\x9E end\"";
+  Finding f = tricky_finding();
+  CHECK(
+      finding_to_json(f) ==
+      head +
+          R"({"value":"A00\t","system":"ICD10","year":2017,"text":"Kolera \"x\" \\ æ"},)"
+          R"({"value":"","system":"ANNET","year":-1,"text":""}])" +
+          message +
+          R"(,"fingerprint":"21129511cea7e644b51017ba3881dc45d6c9be7cbe06cb72a350b7839e0051ce"})");
+
+  f.novelty = Finding::Novelty::kNew;
+  f.first_seen = "2017-\n11-02";
+  f.nights = 7;
+  f.waived = true;
+  f.waiver_reason = "grunn \xff";
+  f.codes.clear();
+  CHECK(finding_to_json(f) ==
+        head + "]" + message +
+            R"(,"fingerprint":"e8ba2819a2752fe4f12e3e2b989bada043626fb99842b816a4ee6dbf29b69f76")"
+            R"(,"status":"new","first_seen":"2017-\n11-02","nights":7,"waived":true,)"
+            R"("waiver_reason":"grunn )" +
+            R + "\"}");
+
+  f.novelty = Finding::Novelty::kPersisting;
+  f.nights = -2;  // left out, as 0 is
+  f.waived = false;
+  f.waiver_reason.clear();
+  f.first_seen.clear();
+  CHECK(finding_to_json(f) ==
+        head + "]" + message +
+            R"(,"fingerprint":"e8ba2819a2752fe4f12e3e2b989bada043626fb99842b816a4ee6dbf29b69f76")"
+            R"(,"status":"persisting"})");
+
+  // append_finding_json() appends: what is in the buffer stays.
+  std::string buf = "x";
+  append_finding_json(buf, f);
+  CHECK(buf == "x" + finding_to_json(f));
+}
+
+TEST_CASE("JSON strings are written as nlohmann::json writes them, on any bytes",
+          "[report][json]") {
+  // Every string of one and two bytes, then random strings biased towards UTF-8 trouble.
+  std::vector<std::string> cases;
+  for (int a = 0; a < 256; ++a) {
+    cases.emplace_back(1, static_cast<char>(a));
+    for (int b = 0; b < 256; ++b) cases.push_back({static_cast<char>(a), static_cast<char>(b)});
+  }
+  std::mt19937 rng(16);
+  const unsigned char interesting[] = {0x00, 0x1f, '"',  '\\', '<',  '>',  '&',  'a',
+                                       0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xa8, 0xa9,
+                                       0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe2, 0xed,
+                                       0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xff};
+  for (int i = 0; i < 200000; ++i) {
+    std::string s(rng() % 9, '\0');
+    for (char& c : s) {
+      c = static_cast<char>(rng() % 2 == 0 ? interesting[rng() % sizeof interesting] : rng());
+    }
+    cases.push_back(std::move(s));
+  }
+  size_t differ = 0;
+  for (const auto& s : cases) {
+    const std::string want = nlohmann_string(s);
+    if (direct_string(s) != want) {
+      if (++differ < 5) FAIL_CHECK("differs for bytes of " << s.size() << ": " << want);
+    }
+    if (direct_string(s, true) != report::json_for_script(want)) ++differ;
+    // Sanitised = the JSON string's value read back.
+    std::string clean;
+    report::append_utf8_sanitised(clean, s);
+    if (nlohmann::json::parse(want).get<std::string>() != clean) ++differ;
+    if (report::is_valid_utf8(s) != (clean == s)) ++differ;
+  }
+  CHECK(differ == 0);
+}
+
+TEST_CASE("a run's spill records equal the records of its findings read back from JSON",
+          "[report][spill]") {
+  std::vector<Finding> findings(3, tricky_finding());
+  findings[1].novelty = Finding::Novelty::kNew;
+  findings[1].first_seen = "2017-11-\xc3";
+  findings[1].nights = 4;
+  findings[1].waived = true;
+  findings[1].waiver_reason = "avklart";
+  findings[2].nights = -5;
+  findings[2].file_id = 3;
+  findings[2].episode_sequence = 99;
+  findings[2].object_index = 2;
+  for (const auto& f : findings) {
+    auto back = finding_from_json(finding_to_json(f));
+    REQUIRE(back);
+    std::string direct;
+    std::string via_json;
+    append_spill_record(direct, f);
+    report::encode_finding(via_json, *back);
+    CHECK(direct == via_json);
+  }
+}
