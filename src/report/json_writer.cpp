@@ -169,12 +169,16 @@ void append_utf8(std::string& out, std::string_view s) {
 
 void append_json_string(std::string& out, std::string_view s, bool for_script) {
   out += '"';
+  append_json_chars(out, s, for_script);
+  out += '"';
+}
+
+void append_json_chars(std::string& out, std::string_view s, bool for_script) {
   if (for_script) {
     append_utf8<Mode::kScript>(out, s);
   } else {
     append_utf8<Mode::kJson>(out, s);
   }
-  out += '"';
 }
 
 void append_utf8_sanitised(std::string& out, std::string_view s) {

@@ -14,6 +14,8 @@ namespace nprcheck::report {
 /// sequence cut off at the end). With `for_script`, also < > & U+2028 U+2029 as \u escapes
 /// (json_for_script()).
 void append_json_string(std::string& out, std::string_view s, bool for_script = false);
+/// append_json_string() without the quotes (for a value written in pieces).
+void append_json_chars(std::string& out, std::string_view s, bool for_script = false);
 /// Appends `s` with invalid UTF-8 replaced exactly as append_json_string() replaces it, not
 /// escaped: what `s` becomes after a round trip through JSON.
 void append_utf8_sanitised(std::string& out, std::string_view s);

@@ -142,9 +142,14 @@ double rate(uint64_t numerator, uint64_t denominator) {
 double round6(double x) { return std::round(x * 1e6) / 1e6; }
 
 std::string path_to_uri(std::string_view path) {
-  static const char* kHex = "0123456789ABCDEF";
   std::string out;
-  if (!path.empty() && path[0] == '/') out = "file://";
+  append_path_to_uri(out, path);
+  return out;
+}
+
+void append_path_to_uri(std::string& out, std::string_view path) {
+  static const char* kHex = "0123456789ABCDEF";
+  if (!path.empty() && path[0] == '/') out += "file://";
   for (unsigned char c : path) {
     bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                 c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
@@ -156,7 +161,6 @@ std::string path_to_uri(std::string_view path) {
       out += kHex[c & 15];
     }
   }
-  return out;
 }
 
 std::string hex_to_base64(std::string_view hex) {

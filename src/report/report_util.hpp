@@ -56,6 +56,8 @@ double round6(double x);
 
 /// A file path as a URI reference: absolute paths as file:///..., relative ones percent-encoded.
 std::string path_to_uri(std::string_view path);
+/// Appends path_to_uri(path) to `out`.
+void append_path_to_uri(std::string& out, std::string_view path);
 /// Lower-case hex digest -> standard base64 (for CSP hashes).
 std::string hex_to_base64(std::string_view hex);
 /// Replaces < > & and U+2028/U+2029 in serialised JSON with \u escapes, so that it can sit

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "json_writer.hpp"
 #include "key_figures.hpp"
 #include "nprcheck/report.hpp"
 #include "report_util.hpp"
@@ -45,56 +46,95 @@ ojson rule_descriptor(const std::string& id, const ManifestRule* r, const std::s
   return j;
 }
 
-ojson result_json(const Finding& f, int rule_index) {
-  ojson j;
-  j["ruleId"] = f.rule_id;
-  j["ruleIndex"] = rule_index;
-  j["level"] = report::sarif_level(f.severity);
-  j["message"] = {{"text", f.message.empty() ? f.rule_id : f.message}};
-  ojson phys;
-  phys["artifactLocation"] = {{"uri", report::path_to_uri(f.file)}};
-  if (f.line > 0) phys["region"] = {{"startLine", f.line}};
-  ojson episode;
-  episode["name"] = f.episode_id;
-  episode["fullyQualifiedName"] = f.unit + "/" + f.episode_id;
-  episode["kind"] = "episode";
-  ojson unit;
-  unit["name"] = f.unit;
-  unit["fullyQualifiedName"] = f.unit;
-  unit["kind"] = "unit";
-  if (!f.unit_name.empty()) unit["properties"] = {{"unitName", f.unit_name}};
-  ojson loc;
-  if (!f.file.empty()) loc["physicalLocation"] = std::move(phys);
-  loc["logicalLocations"] = ojson::array({std::move(episode), std::move(unit)});
-  j["locations"] = ojson::array({std::move(loc)});
-  j["partialFingerprints"] = {{"nprcheckFinding/v1", fingerprint(f)}};
+/// One result, as the nlohmann::ordered_json object it replaced would dump it, appended to `out`.
+void append_result(std::string& out, const Finding& f, int rule_index) {
+  using report::append_int;
+  using report::append_json_chars;
+  using report::append_json_string;
+  out += R"({"ruleId":)";
+  append_json_string(out, f.rule_id);
+  out += R"(,"ruleIndex":)";
+  append_int(out, rule_index);
+  out += R"(,"level":")";
+  out += report::sarif_level(f.severity);
+  out += R"(","message":{"text":)";
+  append_json_string(out, f.message.empty() ? f.rule_id : f.message);
+  out += R"(},"locations":[{)";
+  if (!f.file.empty()) {
+    // A URI is ASCII without quotes or backslashes: nothing to escape.
+    out += R"("physicalLocation":{"artifactLocation":{"uri":")";
+    report::append_path_to_uri(out, f.file);
+    out += R"("})";
+    if (f.line > 0) {
+      out += R"(,"region":{"startLine":)";
+      report::append_uint(out, f.line);
+      out += '}';
+    }
+    out += "},";
+  }
+  out += R"("logicalLocations":[{"name":)";
+  append_json_string(out, f.episode_id);
+  out += R"(,"fullyQualifiedName":")";
+  append_json_chars(out, f.unit);
+  out += '/';
+  append_json_chars(out, f.episode_id);
+  out += R"(","kind":"episode"},{"name":)";
+  append_json_string(out, f.unit);
+  out += R"(,"fullyQualifiedName":)";
+  append_json_string(out, f.unit);
+  out += R"(,"kind":"unit")";
+  if (!f.unit_name.empty()) {
+    out += R"(,"properties":{"unitName":)";
+    append_json_string(out, f.unit_name);
+    out += '}';
+  }
+  out += R"(}]}],"partialFingerprints":{"nprcheckFinding/v1":")";
+  out += fingerprint(f);
+  out += R"("})";
   if (f.novelty != Finding::Novelty::kUnknown) {
-    j["baselineState"] = f.novelty == Finding::Novelty::kNew ? "new" : "unchanged";
+    out += f.novelty == Finding::Novelty::kNew ? R"(,"baselineState":"new")"
+                                               : R"(,"baselineState":"unchanged")";
   }
   if (f.waived) {
-    ojson sup;
-    sup["kind"] = "external";
-    sup["status"] = "accepted";
-    if (!f.waiver_reason.empty()) sup["justification"] = f.waiver_reason;
-    j["suppressions"] = ojson::array({std::move(sup)});
+    out += R"(,"suppressions":[{"kind":"external","status":"accepted")";
+    if (!f.waiver_reason.empty()) {
+      out += R"(,"justification":)";
+      append_json_string(out, f.waiver_reason);
+    }
+    out += "}]";
   }
-  ojson props;
-  props["ruleVersion"] = f.rule_version;
-  props["isf"] = f.isf;
-  props["avdeling"] = f.avdeling;
-  props["dato"] = f.dato;
-  ojson codes = ojson::array();
+  out += R"(,"properties":{"ruleVersion":)";
+  append_int(out, f.rule_version);
+  out += R"(,"isf":)";
+  out += f.isf ? "true" : "false";
+  out += R"(,"avdeling":)";
+  append_json_string(out, f.avdeling);
+  out += R"(,"dato":)";
+  append_json_string(out, f.dato);
+  out += R"(,"codes":[)";
+  bool first = true;
   for (const auto& c : f.codes) {
-    codes.push_back({{"value", c.verdi},
-                     {"system", kode_system_name(c.system)},
-                     {"year", c.table_year},
-                     {"text", c.tekst}});
+    out += first ? R"({"value":)" : R"(,{"value":)";
+    first = false;
+    append_json_string(out, c.verdi);
+    out += R"(,"system":")";
+    out += kode_system_name(c.system);
+    out += R"(","year":)";
+    append_int(out, c.table_year);
+    out += R"(,"text":)";
+    append_json_string(out, c.tekst);
+    out += '}';
   }
-  props["codes"] = std::move(codes);
-  if (!f.first_seen.empty()) props["firstSeen"] = f.first_seen;
-  if (f.nights > 0) props["nights"] = f.nights;
-  j["properties"] = std::move(props);
-  return j;
+  out += ']';
+  if (!f.first_seen.empty()) {
+    out += R"(,"firstSeen":)";
+    append_json_string(out, f.first_seen);
+  }
+  if (f.nights > 0) {
+    out += R"(,"nights":)";
+    append_int(out, f.nights);
+  }
+  out += "}}";
 }
 
 }  // namespace
@@ -151,13 +191,20 @@ Status write_sarif(const std::string& path, const RunManifest& m, const FindingS
   out << "      \"language\": \"nb-NO\",\n";
   out << "      \"results\": [";
   bool first = true;
+  std::string buf;  // results are written into one reused buffer, flushed in large pieces
   Status s = source([&](const Finding& f) {
     auto it = index.find(f.rule_id);
     int rule_index = it == index.end() ? -1 : it->second;
-    out << (first ? "\n        " : ",\n        ") << dump(result_json(f, rule_index));
+    buf += first ? "\n        " : ",\n        ";
+    append_result(buf, f, rule_index);
     first = false;
+    if (buf.size() >= (1u << 16)) {
+      out << buf;
+      buf.clear();
+    }
   });
   if (!s) return s;
+  out << buf;
   out << (first ? "]\n" : "\n      ]\n") << "    }\n  ]\n}\n";
   return out.close();
 }
