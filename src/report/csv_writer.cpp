@@ -1,6 +1,7 @@
 // findings.csv and the per-unit CSV files, for spreadsheet users (Norwegian Excel).
 #include <filesystem>
 
+#include "json_writer.hpp"
 #include "nprcheck/report.hpp"
 #include "report_util.hpp"
 #include "unit_partition.hpp"
@@ -34,27 +35,32 @@ const char* const kHeaders[] = {"Regel",
                                 "Fil",
                                 "Linje"};
 
-std::string codes_cell(const Finding& f) {
-  std::string s;
+/// The codes cell's text, into `s` (cleared first).
+void codes_cell(std::string& s, const Finding& f) {
+  s.clear();
   for (const auto& c : f.codes) {
     if (!s.empty()) s += ", ";
     s += c.verdi;
     s += " (";
     s += kode_system_name(c.system);
-    if (c.table_year != 0) s += " " + std::to_string(c.table_year);
+    if (c.table_year != 0) {
+      s += ' ';
+      report::append_int(s, c.table_year);
+    }
     s += ")";
   }
-  return s;
 }
 
-std::string code_texts_cell(const Finding& f) {
-  std::string s;
+/// The code texts cell's text, into `s` (cleared first).
+void code_texts_cell(std::string& s, const Finding& f) {
+  s.clear();
   for (const auto& c : f.codes) {
     if (c.tekst.empty()) continue;
     if (!s.empty()) s += " | ";
-    s += c.verdi + ": " + c.tekst;
+    s += c.verdi;
+    s += ": ";
+    s += c.tekst;
   }
-  return s;
 }
 
 const char* status_label(const Finding& f) {
@@ -80,42 +86,59 @@ void write_header(report::OutFile& out) {
   out << kEol;
 }
 
-void write_row(report::OutFile& out, const Finding& f) {
-  const std::string cells[] = {f.rule_id,
-                               std::to_string(f.rule_version),
-                               report::severity_label(f.severity),
-                               f.isf ? "ja" : "nei",
-                               f.episode_id,
-                               f.pasient_nr,
-                               f.unit,
-                               f.unit_name,
-                               f.avdeling,
-                               f.dato,
-                               codes_cell(f),
-                               code_texts_cell(f),
-                               f.message,
-                               status_label(f),
-                               f.first_seen,
-                               f.nights > 0 ? std::to_string(f.nights) : std::string(),
-                               f.waived ? "ja" : "",
-                               f.waiver_reason,
-                               f.file,
-                               f.line > 0 ? std::to_string(f.line) : std::string()};
-  std::string row;
-  for (size_t i = 0; i < std::size(cells); ++i) {
-    if (i > 0) row += ';';
-    row += csv_cell(cells[i]);
-  }
-  row += kEol;
-  out << row;
+/// Appends one finding's row to `row`; `scratch` is reused for the cells built from pieces.
+void append_row(std::string& row, std::string& scratch, const Finding& f) {
+  using report::append_csv_cell;
+  auto cell = [&row](std::string_view text) {
+    append_csv_cell(row, text);
+    row += ';';
+  };
+  auto number_cell = [&](int64_t n, bool shown) {
+    scratch.clear();
+    if (shown) report::append_int(scratch, n);
+    cell(scratch);
+  };
+  cell(f.rule_id);
+  number_cell(f.rule_version, true);
+  cell(report::severity_label(f.severity));
+  cell(f.isf ? "ja" : "nei");
+  cell(f.episode_id);
+  cell(f.pasient_nr);
+  cell(f.unit);
+  cell(f.unit_name);
+  cell(f.avdeling);
+  cell(f.dato);
+  codes_cell(scratch, f);
+  cell(scratch);
+  code_texts_cell(scratch, f);
+  cell(scratch);
+  cell(f.message);
+  cell(status_label(f));
+  cell(f.first_seen);
+  number_cell(f.nights, f.nights > 0);
+  cell(f.waived ? "ja" : "");
+  cell(f.waiver_reason);
+  cell(f.file);
+  number_cell(f.line, f.line > 0);
+  row.back() = '\r';  // the last cell's ';'
+  row += '\n';
 }
 
 Status write_csv(const std::string& path, const FindingSource& source) {
   report::OutFile out(path);
   if (!out.is_open()) return out.open_error();
   write_header(out);
-  Status s = source([&](const Finding& f) { write_row(out, f); });
+  std::string rows;  // reused: rows are flushed in large pieces
+  std::string scratch;
+  Status s = source([&](const Finding& f) {
+    append_row(rows, scratch, f);
+    if (rows.size() >= (1u << 16)) {
+      out << rows;
+      rows.clear();
+    }
+  });
   if (!s) return s;
+  out << rows;
   return out.close();
 }
 

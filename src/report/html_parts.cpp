@@ -3,6 +3,7 @@
 #include "html_parts.hpp"
 
 #include "assets.hpp"
+#include "json_writer.hpp"
 #include "nprcheck/hash.hpp"
 #include "report_util.hpp"
 
@@ -76,6 +77,48 @@ std::string page_tail(const RunManifest& m) {
 std::string sev_badge(Severity s) {
   std::string cls = std::string("sev sev-") + severity_name(s);
   return "<span class=\"" + cls + "\">" + severity_title(s) + "</span>";
+}
+
+void append_finding_row(std::string& out, const Finding& f) {
+  auto str = [&out](std::string_view s) {
+    append_json_string(out, s, /*for_script=*/true);
+    out += ',';
+  };
+  auto num = [&out](int64_t n) {
+    append_int(out, n);
+    out += ',';
+  };
+  const char* status = f.novelty == Finding::Novelty::kNew          ? "ny"
+                       : f.novelty == Finding::Novelty::kPersisting ? "vedvarende"
+                                                                    : "";
+  out += '[';
+  str(f.rule_id);
+  num(static_cast<int>(f.severity));
+  str(status);
+  str(f.episode_id);
+  str(f.pasient_nr);
+  str(f.avdeling);
+  str(f.dato);
+  out += '[';
+  for (const auto& c : f.codes) {
+    out += '[';
+    str(c.verdi);
+    str(kode_system_name(c.system));
+    num(c.table_year);
+    append_json_string(out, c.tekst, /*for_script=*/true);
+    out += "],";
+  }
+  if (!f.codes.empty()) out.pop_back();
+  out += "],";
+  str(f.message);
+  str(f.file);
+  num(f.line);
+  str(f.first_seen);
+  num(f.nights);
+  num(f.waived ? 1 : 0);
+  str(f.waiver_reason);
+  append_int(out, f.isf ? 1 : 0);
+  out += ']';
 }
 
 }  // namespace nprcheck::report

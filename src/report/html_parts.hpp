@@ -26,6 +26,9 @@ std::string truncate_utf8(const std::string& s, size_t max);
 std::string page_head(const std::string& title, const std::string& body_class);
 /// The footer, the embedded script and the closing tags.
 std::string page_tail(const RunManifest& m);
+/// Appends one finding as the compact row report.js reads (layout documented there): the JSON
+/// array json_for_script() would make of it, written directly.
+void append_finding_row(std::string& out, const Finding& f);
 /// A severity as a coloured badge.
 std::string sev_badge(Severity s);
 

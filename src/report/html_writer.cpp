@@ -357,20 +357,6 @@ std::string index_page(const RunManifest& m, const KeyFigures& k, const ReportOp
 
 // ---- unit-<stem>.html --------------------------------------------------------------------
 
-/// One finding as the compact row report.js reads (layout documented there).
-json finding_row(const Finding& f) {
-  json codes = json::array();
-  for (const auto& c : f.codes) {
-    codes.push_back(json::array({c.verdi, kode_system_name(c.system), c.table_year, c.tekst}));
-  }
-  const char* status = f.novelty == Finding::Novelty::kNew          ? "ny"
-                       : f.novelty == Finding::Novelty::kPersisting ? "vedvarende"
-                                                                    : "";
-  return json::array({f.rule_id, static_cast<int>(f.severity), status, f.episode_id, f.pasient_nr,
-                      f.avdeling, f.dato, std::move(codes), f.message, f.file, f.line, f.first_seen,
-                      f.nights, f.waived ? 1 : 0, f.waiver_reason, f.isf ? 1 : 0});
-}
-
 std::string dump_json(const json& j) {
   return json_for_script(j.dump(-1, ' ', false, json::error_handler_t::replace));
 }
@@ -554,12 +540,19 @@ Status write_unit_page(const std::string& path, const RunManifest& m, const KeyF
   if (!out.is_open()) return out.open_error();
   out << h;
   bool first = true;
+  std::string rows;  // reused, flushed in large pieces
   Status s = findings([&](const Finding& f) {
     if (f.unit != u.unit) return;  // never another unit's finding on this page
-    out << (first ? "\n" : ",\n") << dump_json(finding_row(f));
+    rows += first ? "\n" : ",\n";
+    append_finding_row(rows, f);
     first = false;
+    if (rows.size() >= (1u << 16)) {
+      out << rows;
+      rows.clear();
+    }
   });
   if (!s) return s;
+  out << rows;
   out << "\n]}</script>\n</main>\n" << page_tail(m);
   return out.close();
 }

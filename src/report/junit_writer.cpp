@@ -3,6 +3,7 @@
 #include <map>
 #include <vector>
 
+#include "json_writer.hpp"
 #include "nprcheck/report.hpp"
 #include "report_util.hpp"
 #include "writers.hpp"
@@ -11,19 +12,36 @@ namespace nprcheck::report {
 
 namespace {
 
-/// A finding as one line of a failure's text.
-std::string failure_line(const Finding& f) {
-  std::string s = "episode " + f.episode_id;
-  if (!f.avdeling.empty()) s += ", avdeling " + f.avdeling;
-  if (!f.dato.empty()) s += ", " + f.dato;
-  if (!f.codes.empty()) {
-    s += ", koder";
-    for (const auto& c : f.codes) s += " " + c.verdi;
+/// Appends a finding as one line of a failure's text, HTML-escaped, with its newline.
+void append_failure_line(std::string& out, const Finding& f) {
+  out += "episode ";
+  append_html_escaped(out, f.episode_id);
+  if (!f.avdeling.empty()) {
+    out += ", avdeling ";
+    append_html_escaped(out, f.avdeling);
   }
-  s += ": " + f.message;
-  if (!f.file.empty()) s += " (" + f.file + ":" + std::to_string(f.line) + ")";
-  if (f.novelty == Finding::Novelty::kNew) s += " [ny]";
-  return s;
+  if (!f.dato.empty()) {
+    out += ", ";
+    append_html_escaped(out, f.dato);
+  }
+  if (!f.codes.empty()) {
+    out += ", koder";
+    for (const auto& c : f.codes) {
+      out += ' ';
+      append_html_escaped(out, c.verdi);
+    }
+  }
+  out += ": ";
+  append_html_escaped(out, f.message);
+  if (!f.file.empty()) {
+    out += " (";
+    append_html_escaped(out, f.file);
+    out += ':';
+    append_uint(out, f.line);
+    out += ')';
+  }
+  if (f.novelty == Finding::Novelty::kNew) out += " [ny]";
+  out += '\n';
 }
 
 }  // namespace
@@ -51,6 +69,7 @@ Status write_junit_from(const std::string& path, const RunManifest& m, const Key
              "\" failures=\"" + std::to_string(total_failures) + "\" errors=\"0\" time=\"0\">\n";
 
   size_t suite_id = 0;
+  std::string text;  // failure lines, reused and flushed in large pieces
   for (const auto& unit : units) {
     auto uit = k.units.find(unit);
     const UnitFigures* uf = uit != k.units.end() ? &uit->second : nullptr;
@@ -107,9 +126,16 @@ Status write_junit_from(const std::string& path, const RunManifest& m, const Key
       } else {
         out << ">\n      <system-out>";
       }
-      Status s = by_rule->unit_source(rid)(
-          [&](const Finding& f) { out << html_escape(failure_line(f) + "\n"); });
+      Status s = by_rule->unit_source(rid)([&](const Finding& f) {
+        append_failure_line(text, f);
+        if (text.size() >= (1u << 16)) {
+          out << text;
+          text.clear();
+        }
+      });
       if (!s) return s;
+      out << text;
+      text.clear();
       out << (failing ? "</failure>\n" : "</system-out>\n");
       out << "    </testcase>\n";
     }

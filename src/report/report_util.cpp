@@ -29,21 +29,8 @@ std::string unit_file_stem(std::string_view unit) {
 
 std::string csv_cell(std::string_view text) {
   std::string cell;
-  cell.reserve(text.size() + 3);
-  // Excel evaluates cells that start with these as formulas (OWASP "CSV injection").
-  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
-                        text[0] == '\t' || text[0] == '\r')) {
-    cell += '\'';
-  }
-  cell += text;
-  if (cell.find_first_of(";\"\r\n") == std::string::npos) return cell;
-  std::string quoted = "\"";
-  for (char c : cell) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  quoted += '"';
-  return quoted;
+  report::append_csv_cell(cell, text);
+  return cell;
 }
 
 namespace report {
@@ -55,6 +42,61 @@ Status OutFile::close() {
   out_.close();
   if (!out_) return Status::io_error(path_ + ": write failed (disk full?)");
   return Status::ok();
+}
+
+void append_csv_cell(std::string& out, std::string_view text) {
+  // Excel evaluates cells that start with these as formulas (OWASP "CSV injection").
+  const bool formula = !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' ||
+                                         text[0] == '@' || text[0] == '\t' || text[0] == '\r');
+  if (text.find_first_of(";\"\r\n") == std::string_view::npos) {
+    if (formula) out += '\'';
+    out += text;
+    return;
+  }
+  out += '"';
+  if (formula) out += '\'';
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+void append_html_escaped(std::string& out, std::string_view text) {
+  // The same mapping as html_escape(), byte by byte.
+  size_t run = 0;  // start of the bytes not yet copied
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const char* rep = nullptr;
+    switch (c) {
+      case '&':
+        rep = "&amp;";
+        break;
+      case '<':
+        rep = "&lt;";
+        break;
+      case '>':
+        rep = "&gt;";
+        break;
+      case '"':
+        rep = "&quot;";
+        break;
+      case '\'':
+        rep = "&#39;";
+        break;
+      default:
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+            c == 0x7f) {
+          rep = "";  // dropped
+          break;
+        }
+        continue;
+    }
+    out.append(text.data() + run, i - run);
+    out += rep;
+    run = i + 1;
+  }
+  out.append(text.data() + run, text.size() - run);
 }
 
 Status OutFile::open_error() const { return Status::io_error(path_ + ": cannot write"); }

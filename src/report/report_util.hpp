@@ -33,6 +33,11 @@ class OutFile {
   std::ofstream out_;
 };
 
+/// Appends html_escape(text) to `out`.
+void append_html_escaped(std::string& out, std::string_view text);
+/// Appends csv_cell(text) to `out`.
+void append_csv_cell(std::string& out, std::string_view text);
+
 /// `feil`, `advarsel`, `info`: the Norwegian name of a severity, for report texts.
 const char* severity_label(Severity s);
 /// `Feil`, `Advarsel`, `Info`.
