@@ -63,15 +63,28 @@ inline size_t utf8_sequence(const unsigned char* p, size_t avail, size_t& skip) 
 
 enum class Mode { kRaw, kJson, kScript };
 
+/// Per byte: 1 when copied as it is in JSON, 2 also in script mode; 0 for bytes that are
+/// escaped and for every byte >= 0x80 (checked as UTF-8).
+constexpr auto kPlain = [] {
+  struct Table {
+    unsigned char v[256] = {};
+  } t;
+  for (int c = 0x20; c < 0x80; ++c) {
+    if (c == '"' || c == '\\') continue;
+    t.v[c] = (c == '<' || c == '>' || c == '&') ? 1 : 3;
+  }
+  return t;
+}();
+
 /// Whether an ASCII byte is copied as it is.
 template <Mode M>
 inline bool plain(unsigned char c) {
   if constexpr (M == Mode::kRaw) {
-    return true;
+    return c < 0x80;
   } else if constexpr (M == Mode::kJson) {
-    return c >= 0x20 && c != '"' && c != '\\';
+    return (kPlain.v[c] & 1) != 0;
   } else {
-    return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+    return (kPlain.v[c] & 2) != 0;
   }
 }
 
@@ -118,12 +131,10 @@ void append_utf8(std::string& out, std::string_view s) {
     bool bad = false;
     bool separator = false;  // U+2028/U+2029 in script mode
     while (j < n) {
+      while (j < n && plain<M>(p[j])) ++j;
+      if (j == n) break;
       const unsigned char c = p[j];
-      if (c < 0x80) {
-        if (!plain<M>(c)) break;
-        ++j;
-        continue;
-      }
+      if (c < 0x80) break;  // escaped below
       const size_t len = utf8_sequence(p + j, n - j, skip);
       if (len == 0) {
         bad = true;

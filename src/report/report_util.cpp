@@ -48,7 +48,16 @@ void append_csv_cell(std::string& out, std::string_view text) {
   // Excel evaluates cells that start with these as formulas (OWASP "CSV injection").
   const bool formula = !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' ||
                                          text[0] == '@' || text[0] == '\t' || text[0] == '\r');
-  if (text.find_first_of(";\"\r\n") == std::string_view::npos) {
+  static constexpr auto kQuoted = [] {  // the bytes that make a cell quoted
+    struct Table {
+      bool v[256] = {};
+    } t;
+    for (unsigned char c : {';', '"', '\r', '\n'}) t.v[c] = true;
+    return t;
+  }();
+  bool quote = false;
+  for (char c : text) quote |= kQuoted.v[static_cast<unsigned char>(c)];
+  if (!quote) {
     if (formula) out += '\'';
     out += text;
     return;
@@ -63,37 +72,31 @@ void append_csv_cell(std::string& out, std::string_view text) {
 }
 
 void append_html_escaped(std::string& out, std::string_view text) {
-  // The same mapping as html_escape(), byte by byte.
+  // The same mapping as html_escape(), byte by byte: 0 copied, 1-5 the entities, 6 dropped.
+  static constexpr auto kClass = [] {
+    struct Table {
+      unsigned char v[256] = {};
+    } t;
+    for (int c = 0; c < 0x20; ++c) t.v[c] = 6;
+    t.v[static_cast<unsigned char>('\t')] = 0;
+    t.v[static_cast<unsigned char>('\n')] = 0;
+    t.v[static_cast<unsigned char>('\r')] = 0;
+    t.v[0x7f] = 6;
+    t.v[static_cast<unsigned char>('&')] = 1;
+    t.v[static_cast<unsigned char>('<')] = 2;
+    t.v[static_cast<unsigned char>('>')] = 3;
+    t.v[static_cast<unsigned char>('"')] = 4;
+    t.v[static_cast<unsigned char>('\'')] = 5;
+    return t;
+  }();
+  static constexpr std::string_view kEntity[] = {"",       "&amp;", "&lt;", "&gt;",
+                                                 "&quot;", "&#39;", ""};
   size_t run = 0;  // start of the bytes not yet copied
   for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const char* rep = nullptr;
-    switch (c) {
-      case '&':
-        rep = "&amp;";
-        break;
-      case '<':
-        rep = "&lt;";
-        break;
-      case '>':
-        rep = "&gt;";
-        break;
-      case '"':
-        rep = "&quot;";
-        break;
-      case '\'':
-        rep = "&#39;";
-        break;
-      default:
-        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
-            c == 0x7f) {
-          rep = "";  // dropped
-          break;
-        }
-        continue;
-    }
+    const unsigned char k = kClass.v[static_cast<unsigned char>(text[i])];
+    if (k == 0) continue;
     out.append(text.data() + run, i - run);
-    out += rep;
+    out += kEntity[k];
     run = i + 1;
   }
   out.append(text.data() + run, text.size() - run);
