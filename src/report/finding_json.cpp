@@ -6,6 +6,7 @@
 #include <string>
 #include <type_traits>
 
+#include "finding_line.hpp"
 #include "json_writer.hpp"
 #include "nprcheck/report.hpp"
 
@@ -141,7 +142,7 @@ std::string finding_to_json(const Finding& f) {
   return out;
 }
 
-Result<Finding> finding_from_json(std::string_view line) {
+Result<Finding> report::finding_from_json_generic(std::string_view line) {
   nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status::invalid_input("not valid JSON");
   if (!j.is_object()) return Status::invalid_input("a finding must be a JSON object");
@@ -194,17 +195,28 @@ Result<Finding> finding_from_json(std::string_view line) {
   return f;
 }
 
+Result<Finding> finding_from_json(std::string_view line) {
+  Finding f;
+  if (report::parse_finding_line(line, f)) return f;
+  return report::finding_from_json_generic(line);
+}
+
 FindingSource ndjson_source(std::string path) {
   return [path = std::move(path)](const FindingVisitor& visit) -> Status {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Status::not_found(path + ": cannot open findings file");
     std::string line;
     uint64_t line_no = 0;
+    Finding reused;  // lines in nprcheck's own form are read into it, without a DOM
     while (std::getline(in, line)) {
       ++line_no;
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.empty()) continue;
-      auto f = finding_from_json(line);
+      if (report::parse_finding_line(line, reused)) {
+        visit(reused);
+        continue;
+      }
+      auto f = report::finding_from_json_generic(line);
       if (!f) {
         return Status::invalid_input(path + ":" + std::to_string(line_no) + ": " +
                                      f.status().message());

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "finding_line.hpp"
 #include "finding_spill.hpp"
 #include "json_writer.hpp"
 #include "nprcheck/report.hpp"
@@ -158,4 +159,90 @@ TEST_CASE("a run's spill records equal the records of its findings read back fro
     report::encode_finding(via_json, *back);
     CHECK(direct == via_json);
   }
+}
+
+namespace {
+
+/// Every field of two findings as one comparable text (the order keys too).
+std::string all_fields(const Finding& f) {
+  std::string s = finding_to_json(f);
+  s += "|" + std::to_string(f.file_id) + "|" + std::to_string(f.episode_sequence) + "|" +
+       std::to_string(f.object_index) + "|" + std::to_string(f.nights) + "|" +
+       std::to_string(static_cast<int>(f.novelty)) + "|" + (f.waived ? "w" : "-");
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("findings.ndjson lines in nprcheck's form are read as nlohmann::json reads them",
+          "[report][json]") {
+  std::mt19937 rng(7);
+  const std::vector<std::string> pieces = {
+      "",  "E-17-000042",      "æøå",  "\"",   "\\", "\n", "\x01",    "\x7f", "/",
+      "€", "\xF0\x9F\x98\x80", "\xff", "\xc3", "\t", "<>", "KODE-001"};
+  auto text = [&] {
+    std::string s;
+    for (unsigned k = rng() % 4; k > 0; --k) s += pieces[rng() % pieces.size()];
+    return s;
+  };
+  const int ints[] = {0, 1, -1, 7, 2017, -2147483647 - 1, 2147483647};
+  size_t fast = 0;
+  size_t agree = 0;
+  size_t lines = 0;
+  Finding reused;
+  for (int i = 0; i < 3000; ++i) {
+    Finding f;
+    f.rule_id = text();
+    f.rule_version = ints[rng() % 7];
+    f.severity = static_cast<Severity>(rng() % 3);
+    f.isf = rng() % 2 == 0;
+    f.message = text();
+    f.file = text();
+    f.line = rng() % 3 == 0 ? 4294967295u : rng() % 100;
+    f.episode_id = text();
+    f.pasient_nr = text();
+    f.avdeling = text();
+    f.unit = text();
+    f.unit_name = text();
+    f.dato = text();
+    for (unsigned k = rng() % 3; k > 0; --k) {
+      f.codes.push_back(
+          FindingCode{text(), static_cast<KodeSystem>(rng() % 7), ints[rng() % 7], text()});
+    }
+    f.novelty = static_cast<Finding::Novelty>(rng() % 3);
+    f.first_seen = rng() % 2 == 0 ? text() : "";
+    f.nights = ints[rng() % 7];
+    f.waived = rng() % 2 == 0;
+    f.waiver_reason = rng() % 2 == 0 ? text() : "";
+    std::string line = finding_to_json(f);
+    // The line as written, then damaged or reshaped copies of it.
+    for (int variant = 0; variant < 4; ++variant) {
+      std::string l = line;
+      if (variant == 1) {
+        l[rng() % l.size()] = static_cast<char>(rng());
+      } else if (variant == 2) {
+        l.insert(rng() % l.size(), 1, " {}[],:\"\\-0e"[rng() % 13]);
+      } else if (variant == 3) {
+        l.erase(rng() % l.size(), 1 + rng() % 3);
+      }
+      ++lines;
+      auto generic = report::finding_from_json_generic(l);
+      if (report::parse_finding_line(l, reused)) {
+        ++fast;
+        // Whatever the fast reader accepts, nlohmann accepts the same way.
+        if (generic && all_fields(reused) == all_fields(*generic)) {
+          ++agree;
+        } else {
+          FAIL_CHECK("the readers differ on: " << l);
+        }
+      }
+      auto public_result = finding_from_json(l);
+      CHECK(static_cast<bool>(public_result) == static_cast<bool>(generic));
+      if (public_result && generic) CHECK(all_fields(*public_result) == all_fields(*generic));
+    }
+    // Every line nprcheck writes takes the fast way.
+    CHECK(report::parse_finding_line(line, reused));
+  }
+  CHECK(fast == agree);
+  CHECK(fast > lines / 4);
 }
