@@ -6,6 +6,8 @@
 // native integers and length-prefixed strings, one length-prefixed record per finding.
 #include "finding_spill.hpp"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -193,6 +195,11 @@ FindingSource spill_source(std::string path) {
   return [path = std::move(path)](const FindingVisitor& visit) -> Status {
     std::unique_ptr<std::FILE, FileCloser> in(std::fopen(path.c_str(), "rb"));
     if (!in) return Status::not_found(path + ": cannot open findings file");
+    struct stat st {};
+    // A damaged length is caught before it is allocated.
+    const uint64_t file_size =
+        ::fstat(::fileno(in.get()), &st) == 0 ? static_cast<uint64_t>(st.st_size) : UINT64_MAX;
+    uint64_t consumed = 0;
     // Records are cut from a buffer refilled in large reads; one finding is decoded in place.
     constexpr size_t kRead = 256 * 1024;
     std::string buf(kRead, '\0');
@@ -225,6 +232,7 @@ FindingSource spill_source(std::string path) {
       }
       uint32_t length = 0;
       std::memcpy(&length, buf.data() + begin, sizeof length);
+      if (consumed + sizeof length + length > file_size) return damaged();
       if (!fill(sizeof length + length)) {
         if (std::ferror(in.get())) return Status::io_error(path + ": read failed");
         return damaged();
@@ -233,6 +241,7 @@ FindingSource spill_source(std::string path) {
         return damaged();
       }
       begin += sizeof length + length;
+      consumed += sizeof length + length;
       visit(f);
       ++n;
     }

@@ -2,6 +2,8 @@
 // writer it replaced), the direct JSON writer against nlohmann::json on random bytes, and the
 // spill records a run writes beside findings.ndjson against a round trip through it.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -245,4 +247,25 @@ TEST_CASE("findings.ndjson lines in nprcheck's form are read as nlohmann::json r
   }
   CHECK(fast == agree);
   CHECK(fast > lines / 4);
+}
+
+TEST_CASE("a spill record whose length is damaged is reported before anything is read",
+          "[report][spill]") {
+  const auto dir = std::filesystem::temp_directory_path() / "nprcheck-spill-length-test";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "f.spill").string();
+  std::vector<Finding> findings(2, tricky_finding());
+  auto source = spill_findings(path, vector_source(findings));
+  REQUIRE(source);
+  {
+    std::fstream io(path, std::ios::in | std::ios::out | std::ios::binary);
+    const uint32_t huge = 0xFFFFFFF0u;
+    io.write(reinterpret_cast<const char*>(&huge), sizeof huge);  // the first record's length
+  }
+  size_t seen = 0;
+  Status s = (*source)([&](const Finding&) { ++seen; });
+  CHECK_FALSE(s);
+  CHECK_THAT(s.message(), Catch::Contains("finding 1 is damaged"));
+  CHECK(seen == 0);
+  std::filesystem::remove_all(dir);
 }
