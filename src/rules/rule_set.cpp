@@ -200,7 +200,10 @@ FindingCode finding_code(const Kode& k, const EvalContext& ctx) {
   FindingCode c;
   c.verdi = k.verdi;
   c.system = k.system;
-  if (ctx.tables != nullptr && k.system != KodeSystem::kOther) {
+  if (k.tables != nullptr && k.tables == ctx.tables) {
+    if ((k.fakta & kFaktaHasYear) != 0) c.table_year = k.ar;
+    c.tekst = std::string(k.tekst);
+  } else if (ctx.tables != nullptr && k.system != KodeSystem::kOther) {
     int year = k.dato.year();
     if (ctx.tables->has_year(k.system, year)) c.table_year = year;
     c.tekst = std::string(ctx.tables->tekst(k.system, k.verdi, k.dato));
