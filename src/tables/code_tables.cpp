@@ -47,9 +47,9 @@ struct SystemData {
   /// Per entry id: its range in `sorted` of longer codes starting with it (as `prefixes`).
   std::vector<std::pair<uint32_t, uint32_t>> longer;
   std::array<bool, kMaxYear - kMinYear + 1> covered{};
-  /// (text, position in `sorted`) for every reportable period's text, sorted: the codes with a
-  /// given text without a scan of the system (successors()). Built on first use.
-  mutable std::vector<std::pair<std::string_view, uint32_t>> by_text;
+  /// (hash of the text, position in `sorted`) for every reportable period's text, sorted: the
+  /// candidates for a given text without a scan of the system (successors()). Built on first use.
+  mutable std::vector<std::pair<size_t, uint32_t>> by_text;
   mutable std::once_flag by_text_once;
 
   [[nodiscard]] bool covers(int year) const {
@@ -139,7 +139,9 @@ Lookup lookup(const SystemData& sd, std::string_view verdi) {
 void build_text_index(const SystemData& sd) {
   for (uint32_t pos = 0; pos < sd.sorted.size(); ++pos) {
     for (const auto& p : sd.entries[sd.sorted[pos]].periods) {
-      if (p.rapporteres_til_npr && !p.tekst.empty()) sd.by_text.emplace_back(p.tekst, pos);
+      if (p.rapporteres_til_npr && !p.tekst.empty()) {
+        sd.by_text.emplace_back(std::hash<std::string_view>{}(p.tekst), pos);
+      }
     }
   }
   std::sort(sd.by_text.begin(), sd.by_text.end());
@@ -389,16 +391,18 @@ std::vector<std::string_view> CodeTables::successors(KodeSystem system, std::str
     if (!out.empty()) return out;
   }
   // 2. Another code with the same text, valid on the date (NCSP TBA10 -> BAX10 "Nålebiopsi av
-  //    tyreoidea"): the candidates come from the text index, in code order.
+  //    tyreoidea"): the candidates come from the text index (a hash may match another text:
+  //    the texts are compared below), in code order.
   const CodeEntry* self = find(system, verdi);
   if (self == nullptr) return out;
   std::call_once(sd->by_text_once, [sd] { build_text_index(*sd); });
   std::vector<uint32_t> candidates;
   for (const auto& q : self->periods) {
     if (q.tekst.empty()) continue;
-    auto [lo, hi] = std::equal_range(
-        sd->by_text.begin(), sd->by_text.end(), std::pair<std::string_view, uint32_t>(q.tekst, 0),
-        [](const auto& a, const auto& b) { return a.first < b.first; });
+    auto [lo, hi] =
+        std::equal_range(sd->by_text.begin(), sd->by_text.end(),
+                         std::pair<size_t, uint32_t>(std::hash<std::string_view>{}(q.tekst), 0),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto it = lo; it != hi; ++it) candidates.push_back(it->second);
   }
   std::sort(candidates.begin(), candidates.end());
