@@ -1,6 +1,7 @@
 // The evaluator of compiled expressions, the Frame, and value formatting.
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "expr_ast.hpp"
 
@@ -143,7 +144,7 @@ Value FrameAccess::let(Frame& f, const Node& n) {
 
 namespace {
 
-Value scope_var(const Node& n, const Frame& f) {
+[[gnu::always_inline]] inline Value scope_var(const Node& n, const Frame& f) {
   const Bindings& b = f.bindings();
   switch (n.var) {
     case ScopeVar::kEpisode:
@@ -174,14 +175,8 @@ inline Value eval_operand(const Node& n, Frame& f) {
       return FrameAccess::var(f, n.slot);
     case Op::kField: {
       const Node& k = *n.kids[0];
-      Value o;
-      if (k.op == Op::kScopeVar) {
-        o = scope_var(k, f);
-      } else if (k.op == Op::kVar) {
-        o = FrameAccess::var(f, k.slot);
-      } else {
-        break;
-      }
+      if (k.op != Op::kScopeVar && k.op != Op::kVar) break;
+      const Value o = k.op == Op::kScopeVar ? scope_var(k, f) : FrameAccess::var(f, k.slot);
       if (o.null) return null_of(n.type);
       return n.field->get(o, f);
     }
@@ -304,7 +299,9 @@ Value default_of(Frame& f, Type t) {
         fn.args[i] == Arg::kKeyList) {
       continue;
     }
-    args[i] = eval_operand(k, f);
+    // Constructed in place (not assigned from a temporary): the callee's stores are not
+    // reloaded at once as a wider copy, which stalls store forwarding.
+    ::new (static_cast<void*>(&args[i])) Value(eval_operand(k, f));
     if (args[i].null && !fn.null_aware) return default_of(f, n.type);
   }
   return fn.fn(f, n, args);

@@ -266,9 +266,10 @@ void run_rule(const CompiledRule& rule, const Episode& e, int32_t day, const Eva
   std::string reason = trace != nullptr ? std::move(trace->reason) : std::string();
   // `distinct`: a hashed look-up, linear in the findings (made only when a rule fires).
   std::optional<std::unordered_set<std::string>> distinct_seen;
+  ObjectOutcome o;  // reused for every object
   for_each_object(r.scope, e, [&](const ScopeObject& obj, uint32_t line) {
     uint32_t i = index++;
-    ObjectOutcome o = a.program->run(e, obj, ctx, trace != nullptr);
+    a.program->run(e, obj, ctx, trace != nullptr, o);
     if (trace != nullptr) {
       reason += describe_object(r.scope, obj) + ": ";
       reason += !o.applies ? "not applicable (where is false)"
