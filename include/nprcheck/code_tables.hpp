@@ -111,11 +111,17 @@ class CodeTables {
   /// The text of the code valid on `date`, else its latest reportable text; empty if unknown.
   [[nodiscard]] std::string_view tekst(KodeSystem system, std::string_view verdi,
                                        DateTime date) const;
+  /// The text of `entry` valid on `date`, else its latest reportable text; empty if none.
+  [[nodiscard]] static std::string_view tekst_of(const CodeEntry& entry, DateTime date);
   /// The codes that replace `verdi` on `date`, in code order: the shortest longer codes that
   /// start with it and are valid on the date (D370 -> D3700, D3701); else the codes valid on the
   /// date with one of its texts (NCSP TBA10 -> BAX10); else none. For messages, not per code.
   [[nodiscard]] std::vector<std::string_view> successors(KodeSystem system, std::string_view verdi,
                                                          DateTime date) const;
+  /// Resolves `kode` on `dato` (the date it is checked against) once per episode: sets its
+  /// dato, its system (kodeverk Q: as resolve_procedure_system()) and the facts the rule
+  /// built-ins read (Kode::entry, tekst, dag, ar, fakta), with one hash look-up per system.
+  void resolve(Kode& kode, DateTime dato) const;
   /// Which system a `Q` code belongs to: the procedure system (NCSP, NCMP, NCRP) whose tables
   /// hold it (preferring one valid on `date`); kOther if none does.
   [[nodiscard]] KodeSystem resolve_procedure_system(std::string_view verdi, DateTime date) const;

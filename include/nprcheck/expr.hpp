@@ -141,7 +141,8 @@ class Frame {
   std::vector<Value> tmp_;           // stack of elements of lists being built
   std::vector<Value> vars_;          // comprehension variables, by slot
   std::vector<Value> lets_;          // let values, by slot
-  std::vector<uint8_t> let_state_;   // 0 not computed, 1 computing, 2 done
+  std::vector<uint32_t> let_epoch_;  // the binding (epoch_) a let value was computed in
+  uint32_t epoch_ = 1;               // counts bindings: a let is computed iff its epoch matches
   std::deque<std::string> strings_;  // computed strings (concatenation, tostring ...)
 };
 

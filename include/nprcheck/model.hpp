@@ -9,11 +9,15 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nprcheck/date.hpp"
 
 namespace nprcheck {
+
+class CodeTables;
+struct CodeEntry;
 
 /// A code system; `kodeverk` Q is resolved to NCSP, NCMP or NCRP by the code tables.
 enum class KodeSystem : uint8_t {
@@ -80,6 +84,26 @@ struct Kode {
   /// a Prosedyre's) have this verdi, this one included.
   uint32_t forekomster = 1;
   bool forste_forekomst = true;  ///< no code of the same kind before it has this verdi
+  /// What the code tables say about the code on `dato`, found once (CodeTables::resolve()) so
+  /// that rules do not look the code up again. Valid only while `tables` is the CodeTables the
+  /// rules run with; null `tables`: not resolved (the built-ins then look the code up).
+  const CodeTables* tables = nullptr;
+  const CodeEntry* entry = nullptr;  ///< the code in its system's tables (any year), or null
+  std::string_view tekst;            ///< CodeTables::tekst() on dato
+  int32_t dag = 0;                   ///< dato.day()
+  int32_t ar = 0;                    ///< dato.year()
+  uint8_t fakta = 0;                 ///< KodeFakta bits
+};
+
+/// Bits of Kode::fakta: what the rule built-ins of the same name answer on kode.dato.
+enum KodeFakta : uint8_t {
+  kFaktaChecked = 1,        ///< checked(kode): a table of its system covers year(dato)
+  kFaktaKnown = 2,          ///< known(kode)
+  kFaktaValid = 4,          ///< valid(kode) (= rapporteres(kode)): a reportable period on dato
+  kFaktaListed = 8,         ///< a table lists it on dato (reportable or not)
+  kFaktaLonger = 16,        ///< longer_exists(kode)
+  kFaktaMoreSpecific = 32,  ///< more_specific_exists(kode)
+  kFaktaHasYear = 64,       ///< its own system (not kOther) covers year(dato)
 };
 
 /// `Tilstand`: a diagnosis; the one with the lowest tilstNr is the hovedtilstand.

@@ -111,7 +111,7 @@ void note_missing_tables(const Episode& e, const CodeTables& tables, BatchResult
   };
   auto visit = [&](const Kode& k) {
     if (!code_is_table_checked(k)) return;
-    int year = k.dato.year();
+    int year = k.tables == &tables ? k.ar : k.dato.year();
     const bool procedure = k.system == KodeSystem::kNcsp || k.system == KodeSystem::kNcmp ||
                            k.system == KodeSystem::kNcrp;
     if (k.system == KodeSystem::kOther || (procedure && !tables.has_year(k.system, year))) {

@@ -120,9 +120,16 @@ bool any_system(const Kode& k, Pred&& pred) {
   return false;
 }
 
+/// True if prepare_episode() resolved `k` against the frame's tables: its facts (Kode::fakta,
+/// entry, tekst) answer without a look-up.
+bool resolved(const Frame& f, const Kode& k) {
+  return k.tables != nullptr && k.tables == f.tables();
+}
+
 Value fn_checked(Frame& f, const Node&, const Value* a) {
   const CodeTables* t = f.tables();
   const Kode& k = kode_of(a[0]);
+  if (resolved(f, k)) return make_bool((k.fakta & kFaktaChecked) != 0);
   if (t == nullptr) return make_bool(false);
   int year = k.dato.year();
   return make_bool(any_system(k, [&](KodeSystem s) { return t->has_year(s, year); }));
@@ -131,6 +138,7 @@ Value fn_checked(Frame& f, const Node&, const Value* a) {
 Value fn_known(Frame& f, const Node&, const Value* a) {
   const CodeTables* t = f.tables();
   const Kode& k = kode_of(a[0]);
+  if (resolved(f, k)) return make_bool((k.fakta & kFaktaKnown) != 0);
   return make_bool(t != nullptr && k.system != KodeSystem::kOther && t->known(k.system, k.verdi));
 }
 
@@ -141,6 +149,7 @@ DateTime date_arg(const Node& n, const Value* a, const Kode& k) {
 Value fn_valid(Frame& f, const Node& n, const Value* a) {
   const CodeTables* t = f.tables();
   const Kode& k = kode_of(a[0]);
+  if (n.kids.size() == 1 && resolved(f, k)) return make_bool((k.fakta & kFaktaValid) != 0);
   return make_bool(t != nullptr && k.system != KodeSystem::kOther &&
                    t->valid_on(k.system, k.verdi, date_arg(n, a, k)));
 }
@@ -148,6 +157,7 @@ Value fn_valid(Frame& f, const Node& n, const Value* a) {
 Value fn_longer_exists(Frame& f, const Node&, const Value* a) {
   const CodeTables* t = f.tables();
   const Kode& k = kode_of(a[0]);
+  if (resolved(f, k)) return make_bool((k.fakta & kFaktaLonger) != 0);
   if (t == nullptr) return make_bool(false);
   return make_bool(any_system(k, [&](KodeSystem s) { return t->longer_code_exists(s, k.verdi); }));
 }
@@ -155,6 +165,7 @@ Value fn_longer_exists(Frame& f, const Node&, const Value* a) {
 Value fn_more_specific_exists(Frame& f, const Node& n, const Value* a) {
   const CodeTables* t = f.tables();
   const Kode& k = kode_of(a[0]);
+  if (n.kids.size() == 1 && resolved(f, k)) return make_bool((k.fakta & kFaktaMoreSpecific) != 0);
   if (t == nullptr) return make_bool(false);
   DateTime d = date_arg(n, a, k);
   return make_bool(
@@ -187,6 +198,8 @@ Value fn_etterfolger(Frame& f, const Node&, const Value* a) {
 }
 
 Value fn_table_year(Frame& f, const Node& n, const Value* a) {
+  const Kode& k = kode_of(a[0]);
+  if (resolved(f, k)) return make_int((k.fakta & kFaktaChecked) != 0 ? k.ar : 0);
   Value c = fn_checked(f, n, a);
   return make_int(c.b ? kode_of(a[0]).dato.year() : 0);
 }
@@ -194,6 +207,7 @@ Value fn_table_year(Frame& f, const Node& n, const Value* a) {
 Value fn_tekst(Frame& f, const Node&, const Value* a) {
   const CodeTables* t = f.tables();
   const Kode& k = kode_of(a[0]);
+  if (resolved(f, k)) return make_string(k.tekst);
   if (t == nullptr || k.system == KodeSystem::kOther) return make_string({});
   return make_string(t->tekst(k.system, k.verdi, k.dato));
 }
@@ -212,6 +226,7 @@ Value fn_tekst_of(Frame& f, const Node&, const Value* a) {
 }
 
 const CodeEntry* entry_of(Frame& f, const Kode& k) {
+  if (resolved(f, k)) return k.entry;
   const CodeTables* t = f.tables();
   if (t == nullptr || k.system == KodeSystem::kOther) return nullptr;
   return t->find(k.system, k.verdi);
@@ -232,6 +247,7 @@ Value fn_stjernekode(Frame& f, const Node&, const Value* a) {
 
 /// The code's entry when a table of its system lists it (reportable or not) on kode.dato.
 const CodeEntry* entry_on_date(Frame& f, const Kode& k) {
+  if (resolved(f, k)) return (k.fakta & kFaktaListed) != 0 ? k.entry : nullptr;
   const CodeEntry* e = entry_of(f, k);
   if (e == nullptr) return nullptr;
   const int32_t day = k.dato.day();
@@ -253,6 +269,7 @@ Value fn_uspesifikk(Frame& f, const Node&, const Value* a) {
 
 Value fn_rapporteres(Frame& f, const Node&, const Value* a) {
   const Kode& k = kode_of(a[0]);
+  if (resolved(f, k)) return make_bool((k.fakta & kFaktaValid) != 0);
   const CodeEntry* e = entry_of(f, k);
   return make_bool(e != nullptr && CodeTables::period_on(*e, k.dato) != nullptr);
 }

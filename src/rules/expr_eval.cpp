@@ -1,6 +1,7 @@
 // The evaluator of compiled expressions, the Frame, and value formatting.
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "expr_ast.hpp"
 
@@ -16,8 +17,12 @@ Frame::Frame(const Episode& episode, const CodeTables* tables)
 void Frame::clear_scratch() {
   pool_.clear();
   tmp_.clear();
-  std::fill(let_state_.begin(), let_state_.end(), uint8_t{0});
-  strings_.clear();
+  // Forgetting the let values is a new epoch (on wrap-around, every slot is reset).
+  if (++epoch_ == 0) {
+    std::fill(let_epoch_.begin(), let_epoch_.end(), 0u);
+    epoch_ = 1;
+  }
+  if (!strings_.empty()) strings_.clear();
 }
 
 void Frame::bind(const Bindings& b) {
@@ -127,18 +132,59 @@ Value FrameAccess::let(Frame& f, const Node& n) {
   uint32_t slot = n.slot;
   if (slot >= f.lets_.size()) {
     f.lets_.resize(slot + 1);
-    f.let_state_.resize(slot + 1, 0);
+    f.let_epoch_.resize(slot + 1, 0);
   }
-  if (f.let_state_[slot] == 2) return f.lets_[slot];
-  // (A let refers only to earlier lets, so state 1 cannot be seen again here.)
-  f.let_state_[slot] = 1;
+  if (f.let_epoch_[slot] == f.epoch_) return f.lets_[slot];
+  // (A let refers only to earlier lets, so it is never asked for while it is computed.)
   Value v = eval(*n.let_expr, f);
   f.lets_[slot] = v;
-  f.let_state_[slot] = 2;
+  f.let_epoch_[slot] = f.epoch_;
   return v;
 }
 
 namespace {
+
+[[gnu::always_inline]] inline Value scope_var(const Node& n, const Frame& f) {
+  const Bindings& b = f.bindings();
+  switch (n.var) {
+    case ScopeVar::kEpisode:
+      return make_ptr(Kind::kEpisode, &f.episode());
+    case ScopeVar::kPasient:
+      return make_ptr(Kind::kPasient, f.episode().pasient.get());
+    case ScopeVar::kTilstand:
+      return make_ptr(Kind::kTilstand, b.tilstand);
+    case ScopeVar::kTiltak:
+      return make_ptr(Kind::kTiltak, b.tiltak);
+    case ScopeVar::kProsedyre:
+      return make_ptr(Kind::kProsedyre, b.prosedyre);
+    case ScopeVar::kKode:
+      return make_ptr(Kind::kKode, b.kode);
+  }
+  return null_of(n.type);
+}
+
+/// eval() with the commonest leaves done in place (a literal, a scope or comprehension
+/// variable, a field of one): most operands are such leaves, and this saves a call each.
+inline Value eval_operand(const Node& n, Frame& f) {
+  switch (n.op) {
+    case Op::kLiteral:
+      return n.constant;
+    case Op::kScopeVar:
+      return scope_var(n, f);
+    case Op::kVar:
+      return FrameAccess::var(f, n.slot);
+    case Op::kField: {
+      const Node& k = *n.kids[0];
+      if (k.op != Op::kScopeVar && k.op != Op::kVar) break;
+      const Value o = k.op == Op::kScopeVar ? scope_var(k, f) : FrameAccess::var(f, k.slot);
+      if (o.null) return null_of(n.type);
+      return n.field->get(o, f);
+    }
+    default:
+      break;
+  }
+  return eval(n, f);
+}
 
 bool kode_equal(const Value& a, const Value& b) {
   const Kode& x = kode_of(a);
@@ -165,9 +211,9 @@ int compare(const Value& a, const Value& b) {
   }
 }
 
-Value eval_binary(const Node& n, Frame& f) {
-  Value a = eval(*n.kids[0], f);
-  Value b = eval(*n.kids[1], f);
+[[gnu::noinline]] Value eval_binary(const Node& n, Frame& f) {
+  Value a = eval_operand(*n.kids[0], f);
+  Value b = eval_operand(*n.kids[1], f);
   switch (n.bop) {
     case BinOp::kAdd:
       if (a.null || b.null) return null_of(n.type);
@@ -210,8 +256,8 @@ Value eval_binary(const Node& n, Frame& f) {
   }
 }
 
-Value eval_in(const Node& n, Frame& f) {
-  Value x = eval(*n.kids[0], f);
+[[gnu::noinline]] Value eval_in(const Node& n, Frame& f) {
+  Value x = eval_operand(*n.kids[0], f);
   if (x.null) return make_bool(false);
   if (n.const_set) return make_bool(n.const_set->count(x.s) != 0);
   Value list = eval(*n.kids[1], f);
@@ -241,7 +287,7 @@ Value default_of(Frame& f, Type t) {
   }
 }
 
-Value eval_builtin(const Node& n, Frame& f) {
+[[gnu::noinline]] Value eval_builtin(const Node& n, Frame& f) {
   const BuiltinDef& fn = *n.fn;
   if (fn.lazy) return fn.fn(f, n, nullptr);
   Value args[3];
@@ -253,10 +299,30 @@ Value eval_builtin(const Node& n, Frame& f) {
         fn.args[i] == Arg::kKeyList) {
       continue;
     }
-    args[i] = eval(k, f);
+    // Constructed in place (not assigned from a temporary): the callee's stores are not
+    // reloaded at once as a wider copy, which stalls store forwarding.
+    ::new (static_cast<void*>(&args[i])) Value(eval_operand(k, f));
     if (args[i].null && !fn.null_aware) return default_of(f, n.type);
   }
   return fn.fn(f, n, args);
+}
+
+[[gnu::noinline]] Value eval_list(const Node& n, Frame& f) {
+  size_t mark = FrameAccess::tmp_mark(f);
+  for (const auto& k : n.kids) FrameAccess::tmp_push(f, eval(*k, f));
+  return FrameAccess::tmp_to_list(f, mark, n.type.elem);
+}
+
+[[gnu::noinline]] Value eval_template(const Node& n, Frame& f) {
+  std::string s;
+  for (const auto& k : n.kids) {
+    if (k->op == Op::kLiteral) {
+      s.append(k->constant.s);
+    } else {
+      s += f.to_text(eval(*k, f));
+    }
+  }
+  return make_string(FrameAccess::keep(f, std::move(s)));
 }
 
 }  // namespace
@@ -265,42 +331,23 @@ Value eval(const Node& n, Frame& f) {
   switch (n.op) {
     case Op::kLiteral:
       return n.constant;
-    case Op::kScopeVar: {
-      const Bindings& b = f.bindings();
-      switch (n.var) {
-        case ScopeVar::kEpisode:
-          return make_ptr(Kind::kEpisode, &f.episode());
-        case ScopeVar::kPasient:
-          return make_ptr(Kind::kPasient, f.episode().pasient.get());
-        case ScopeVar::kTilstand:
-          return make_ptr(Kind::kTilstand, b.tilstand);
-        case ScopeVar::kTiltak:
-          return make_ptr(Kind::kTiltak, b.tiltak);
-        case ScopeVar::kProsedyre:
-          return make_ptr(Kind::kProsedyre, b.prosedyre);
-        case ScopeVar::kKode:
-          return make_ptr(Kind::kKode, b.kode);
-      }
-      return null_of(n.type);
-    }
+    case Op::kScopeVar:
+      return scope_var(n, f);
     case Op::kVar:
       return FrameAccess::var(f, n.slot);
     case Op::kLet:
       return FrameAccess::let(f, n);
     case Op::kField: {
-      Value o = eval(*n.kids[0], f);
+      Value o = eval_operand(*n.kids[0], f);
       if (o.null) return null_of(n.type);
       return n.field->get(o, f);
     }
     case Op::kBuiltin:
       return eval_builtin(n, f);
-    case Op::kListLit: {
-      size_t mark = FrameAccess::tmp_mark(f);
-      for (const auto& k : n.kids) FrameAccess::tmp_push(f, eval(*k, f));
-      return FrameAccess::tmp_to_list(f, mark, n.type.elem);
-    }
+    case Op::kListLit:
+      return eval_list(n, f);
     case Op::kNot:
-      return make_bool(!truthy(eval(*n.kids[0], f)));
+      return make_bool(!truthy(eval_operand(*n.kids[0], f)));
     case Op::kNeg: {
       Value v = eval(*n.kids[0], f);
       if (v.null) return v;
@@ -308,12 +355,12 @@ Value eval(const Node& n, Frame& f) {
     }
     case Op::kAnd:
       for (const auto& k : n.kids) {
-        if (!truthy(eval(*k, f))) return make_bool(false);
+        if (!truthy(eval_operand(*k, f))) return make_bool(false);
       }
       return make_bool(true);
     case Op::kOr:
       for (const auto& k : n.kids) {
-        if (truthy(eval(*k, f))) return make_bool(true);
+        if (truthy(eval_operand(*k, f))) return make_bool(true);
       }
       return make_bool(false);
     case Op::kBinary:
@@ -322,17 +369,8 @@ Value eval(const Node& n, Frame& f) {
       return eval_in(n, f);
     case Op::kCond:
       return truthy(eval(*n.kids[0], f)) ? eval(*n.kids[1], f) : eval(*n.kids[2], f);
-    case Op::kTemplate: {
-      std::string s;
-      for (const auto& k : n.kids) {
-        if (k->op == Op::kLiteral) {
-          s.append(k->constant.s);
-        } else {
-          s += f.to_text(eval(*k, f));
-        }
-      }
-      return make_string(FrameAccess::keep(f, std::move(s)));
-    }
+    case Op::kTemplate:
+      return eval_template(n, f);
     case Op::kIdent:
     case Op::kMember:
     case Op::kCall:

@@ -304,6 +304,7 @@ const FieldDef kFields[] = {
      "the code-table text on its date, else the latest text, else ''",
      [](const Value& o, Frame& f) {
        const Kode& k = K(o);
+       if (k.tables != nullptr && k.tables == f.tables()) return make_string(k.tekst);
        if (f.tables() == nullptr || k.system == KodeSystem::kOther) return make_string({});
        return make_string(f.tables()->tekst(k.system, k.verdi, k.dato));
      }},

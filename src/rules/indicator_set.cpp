@@ -298,11 +298,11 @@ int IndicatorSet::index_of(std::string_view id) const {
   return -1;
 }
 
-IndicatorValue IndicatorSet::evaluate_one(size_t index, const Episode& episode,
-                                          expr::Frame& frame) const {
-  const CompiledIndicator& ind = impl_->indicators[index];
+namespace {
+
+// One indicator on the episode bound to `frame`.
+IndicatorValue evaluate_bound(const CompiledIndicator& ind, expr::Frame& frame) {
   IndicatorValue v;
-  frame.bind(episode, {});
   v.in_population = ind.population.eval_bool(frame);
   if (!v.in_population) return v;
   if (ind.info.kind == IndicatorKind::kShare) {
@@ -314,10 +314,21 @@ IndicatorValue IndicatorSet::evaluate_one(size_t index, const Episode& episode,
   return v;
 }
 
+}  // namespace
+
+IndicatorValue IndicatorSet::evaluate_one(size_t index, const Episode& episode,
+                                          expr::Frame& frame) const {
+  frame.bind(episode, {});
+  return evaluate_bound(impl_->indicators[index], frame);
+}
+
 void IndicatorSet::evaluate(const Episode& episode, expr::Frame& frame,
                             IndicatorCount* counts) const {
+  // One binding for all indicators: they have no lets, and each comprehension sets its
+  // variable before use, so what one leaves in the frame's scratch space cannot change another.
+  frame.bind(episode, {});
   for (size_t i = 0; i < impl_->indicators.size(); ++i) {
-    IndicatorValue v = evaluate_one(i, episode, frame);
+    IndicatorValue v = evaluate_bound(impl_->indicators[i], frame);
     if (!v.in_population) continue;
     ++counts[i].denominator;
     counts[i].numerator += static_cast<uint64_t>(v.value);

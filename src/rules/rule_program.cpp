@@ -49,13 +49,17 @@ class ExprRuleProgram final : public RuleProgram {
     return assert_expr.uses_field(qualified) || message.uses_field(qualified);
   }
 
-  ObjectOutcome run(const Episode& episode, const ScopeObject& object, const EvalContext& ctx,
-                    bool want_trace) const override {
-    ObjectOutcome out;
+  void run(const Episode& episode, const ScopeObject& object, const EvalContext& ctx,
+           bool want_trace, ObjectOutcome& out) const override {
+    out.applies = false;
+    out.holds = true;
+    out.message.clear();
+    out.codes.clear();
+    out.trace.clear();
     expr::Frame& frame = frame_for(episode, ctx.tables, object);
     out.applies = !where || where->eval_bool(frame);
     if (want_trace && where) out.trace = "where: " + where->explain(frame);
-    if (!out.applies) return out;
+    if (!out.applies) return;
     out.holds = assert_expr.eval_bool(frame);
     if (want_trace) {
       for (const auto& let : lets) {
@@ -65,14 +69,13 @@ class ExprRuleProgram final : public RuleProgram {
       if (!out.trace.empty()) out.trace += "; ";
       out.trace += "assert: " + assert_expr.explain(frame);
     }
-    if (out.holds) return out;
+    if (out.holds) return;
     out.message = message.render(frame);
     if (codes) {
       codes->eval_codes(frame, out.codes);
     } else {
       default_codes(object, out.codes);
     }
-    return out;
   }
 
   // The codes a finding names when the rule has no `codes:`.

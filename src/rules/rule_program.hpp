@@ -41,9 +41,10 @@ class RuleProgram {
   /// Compiles the expressions of `spec`; every error goes to `on_error`. nullptr on error.
   static std::unique_ptr<RuleProgram> compile(const RuleSpec& spec, const RuleData& data,
                                               const CompileErrorFn& on_error);
-  /// Runs the rule on one object of a prepared episode.
-  virtual ObjectOutcome run(const Episode& episode, const ScopeObject& object,
-                            const EvalContext& ctx, bool want_trace) const = 0;
+  /// Runs the rule on one object of a prepared episode into `out` (reset first: one outcome
+  /// may be reused for every object, keeping its buffers).
+  virtual void run(const Episode& episode, const ScopeObject& object, const EvalContext& ctx,
+                   bool want_trace, ObjectOutcome& out) const = 0;
   /// True if one of the rule's expressions reads the field `owner.name`.
   [[nodiscard]] virtual bool uses_field(std::string_view qualified) const = 0;
 };

@@ -1,7 +1,9 @@
 // RuleSet: loading a rule directory, and running its rules over prepared episodes.
 #include <algorithm>
+#include <climits>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unordered_set>
@@ -110,6 +112,8 @@ struct CompiledRule {
   RuleInfo info;
   std::unique_ptr<RuleProgram> program;
   std::vector<CompiledVersion> versions;  ///< by from_day ascending
+  int32_t from_day = INT32_MIN;           ///< info.valid_from as a day (none: INT32_MIN)
+  int32_t to_day = INT32_MAX;             ///< info.valid_to as a day (none: INT32_MAX)
 };
 
 /// What applies to one episode: the rule's own fields or one of its versions.
@@ -183,12 +187,6 @@ std::string describe_object(RuleScope scope, const ScopeObject& o) {
   return {};
 }
 
-bool in_period(const RuleInfo& r, int32_t day) {
-  if (r.valid_from && day < r.valid_from->day()) return false;
-  if (r.valid_to && day > r.valid_to->day()) return false;
-  return true;
-}
-
 std::string period_text(const RuleInfo& r) {
   std::string s;
   if (r.valid_from) s += "from " + r.valid_from->date_string();
@@ -200,7 +198,10 @@ FindingCode finding_code(const Kode& k, const EvalContext& ctx) {
   FindingCode c;
   c.verdi = k.verdi;
   c.system = k.system;
-  if (ctx.tables != nullptr && k.system != KodeSystem::kOther) {
+  if (k.tables != nullptr && k.tables == ctx.tables) {
+    if ((k.fakta & kFaktaHasYear) != 0) c.table_year = k.ar;
+    c.tekst = std::string(k.tekst);
+  } else if (ctx.tables != nullptr && k.system != KodeSystem::kOther) {
     int year = k.dato.year();
     if (ctx.tables->has_year(k.system, year)) c.table_year = year;
     c.tekst = std::string(ctx.tables->tekst(k.system, k.verdi, k.dato));
@@ -240,13 +241,13 @@ std::string codes_key(const Finding& f) {
   return key;
 }
 
-// Runs one rule; appends findings to `out`; fills `trace` when given.
-void run_rule(const CompiledRule& rule, const Episode& e, const EvalContext& ctx,
+// Runs one rule; appends findings to `out`; fills `trace` when given. `day` is the day of the
+// episode's slutt_dato().
+void run_rule(const CompiledRule& rule, const Episode& e, int32_t day, const EvalContext& ctx,
               std::vector<Finding>& out, RuleTrace* trace) {
   const RuleInfo& r = rule.info;
   if (trace != nullptr) trace->rule_id = r.id;
-  const int32_t day = e.slutt_dato().day();
-  if (!in_period(r, day)) {
+  if (day < rule.from_day || day > rule.to_day) {
     if (trace != nullptr) {
       trace->outcome = RuleTrace::Outcome::kNotApplicable;
       trace->reason = "not in force on " + e.slutt_dato().date_string() + " (in force " +
@@ -263,10 +264,12 @@ void run_rule(const CompiledRule& rule, const Episode& e, const EvalContext& ctx
   uint32_t index = 0;
   bool any_applies = false;
   std::string reason = trace != nullptr ? std::move(trace->reason) : std::string();
-  std::unordered_set<std::string> distinct_seen;  // a hashed look-up: linear in the findings
+  // `distinct`: a hashed look-up, linear in the findings (made only when a rule fires).
+  std::optional<std::unordered_set<std::string>> distinct_seen;
+  ObjectOutcome o;  // reused for every object
   for_each_object(r.scope, e, [&](const ScopeObject& obj, uint32_t line) {
     uint32_t i = index++;
-    ObjectOutcome o = a.program->run(e, obj, ctx, trace != nullptr);
+    a.program->run(e, obj, ctx, trace != nullptr, o);
     if (trace != nullptr) {
       reason += describe_object(r.scope, obj) + ": ";
       reason += !o.applies ? "not applicable (where is false)"
@@ -278,7 +281,10 @@ void run_rule(const CompiledRule& rule, const Episode& e, const EvalContext& ctx
     any_applies = true;
     if (o.holds) return;
     Finding f = make_finding(r, a, e, line, i, std::move(o), ctx);
-    if (r.distinct && !distinct_seen.insert(codes_key(f)).second) return;
+    if (r.distinct) {
+      if (!distinct_seen) distinct_seen.emplace();
+      if (!distinct_seen->insert(codes_key(f)).second) return;
+    }
     out.push_back(std::move(f));
   });
   if (trace != nullptr) {
@@ -355,6 +361,8 @@ Result<RuleSet> RuleSet::load(const fs::path& dir, Diagnostics& diagnostics) {
     auto program = RuleProgram::compile(*spec, impl.data, on_error);
     if (!program) continue;
     CompiledRule rule{std::move(spec->info), std::move(program), {}};
+    if (rule.info.valid_from) rule.from_day = rule.info.valid_from->day();
+    if (rule.info.valid_to) rule.to_day = rule.info.valid_to->day();
     bool versions_ok = true;
     for (size_t v = 0; v < spec->versions.size(); ++v) {
       const RuleVersion& rv = rule.info.versions[v];
@@ -437,14 +445,15 @@ const RuleInfo* RuleSet::find(std::string_view id) const {
 
 void RuleSet::evaluate(const Episode& episode, const EvalContext& ctx,
                        std::vector<Finding>& out) const {
-  for (size_t i : impl_->active) run_rule(impl_->rules[i], episode, ctx, out, nullptr);
+  const int32_t day = episode.slutt_dato().day();
+  for (size_t i : impl_->active) run_rule(impl_->rules[i], episode, day, ctx, out, nullptr);
 }
 
 bool RuleSet::evaluate_rule(std::string_view id, const Episode& episode, const EvalContext& ctx,
                             std::vector<Finding>& out) const {
   const CompiledRule* r = impl_->find(id);
   if (r == nullptr) return false;
-  run_rule(*r, episode, ctx, out, nullptr);
+  run_rule(*r, episode, episode.slutt_dato().day(), ctx, out, nullptr);
   return true;
 }
 
@@ -452,7 +461,7 @@ std::vector<RuleTrace> RuleSet::explain(const Episode& episode, const EvalContex
   std::vector<RuleTrace> traces;
   for (size_t i : impl_->active) {
     RuleTrace t;
-    run_rule(impl_->rules[i], episode, ctx, t.findings, &t);
+    run_rule(impl_->rules[i], episode, episode.slutt_dato().day(), ctx, t.findings, &t);
     traces.push_back(std::move(t));
   }
   return traces;

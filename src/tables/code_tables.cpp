@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <mutex>
 #include <system_error>
 #include <tuple>
 #include <unordered_map>
@@ -43,7 +44,13 @@ struct SystemData {
   /// longer and start with it (codes sharing a prefix are contiguous in sorted order).
   StringMap<std::pair<uint32_t, uint32_t>> prefixes;
   std::vector<uint32_t> sorted;  ///< entry ids in code order
+  /// Per entry id: its range in `sorted` of longer codes starting with it (as `prefixes`).
+  std::vector<std::pair<uint32_t, uint32_t>> longer;
   std::array<bool, kMaxYear - kMinYear + 1> covered{};
+  /// (hash of the text, position in `sorted`) for every reportable period's text, sorted: the
+  /// candidates for a given text without a scan of the system (successors()). Built on first use.
+  mutable std::vector<std::pair<size_t, uint32_t>> by_text;
+  mutable std::once_flag by_text_once;
 
   [[nodiscard]] bool covers(int year) const {
     return year >= kMinYear && year <= kMaxYear && covered[static_cast<size_t>(year - kMinYear)];
@@ -92,6 +99,53 @@ void build_indexes(SystemData& sd) {
       if (!inserted) it->second.second = pos + 1;
     }
   }
+  // The longer codes of a listed code follow it in code order; an entry that is not
+  // reportable (not in `sorted`) asks the prefix map.
+  sd.longer.assign(sd.entries.size(), {0, 0});
+  std::vector<bool> in_sorted(sd.entries.size(), false);
+  for (uint32_t pos = 0; pos < sd.sorted.size(); ++pos) {
+    const std::string_view code = sd.entries[sd.sorted[pos]].verdi;
+    uint32_t end = pos + 1;
+    while (end < sd.sorted.size() && sd.entries[sd.sorted[end]].verdi.starts_with(code)) ++end;
+    sd.longer[sd.sorted[pos]] = {pos + 1, end};
+    in_sorted[sd.sorted[pos]] = true;
+  }
+  for (uint32_t id = 0; id < sd.entries.size(); ++id) {
+    if (in_sorted[id]) continue;
+    if (auto it = sd.prefixes.find(sd.entries[id].verdi); it != sd.prefixes.end()) {
+      sd.longer[id] = it->second;
+    }
+  }
+}
+
+/// A code looked up in one system: its entry (or null) and its longer codes in `sorted`.
+struct Lookup {
+  const CodeEntry* entry = nullptr;
+  uint32_t first = 0;
+  uint32_t last = 0;
+};
+
+Lookup lookup(const SystemData& sd, std::string_view verdi) {
+  Lookup l;
+  if (auto it = sd.index.find(verdi); it != sd.index.end()) {
+    l.entry = &sd.entries[it->second];
+    std::tie(l.first, l.last) = sd.longer[it->second];
+  } else if (auto p = sd.prefixes.find(verdi); p != sd.prefixes.end()) {
+    std::tie(l.first, l.last) = p->second;
+  }
+  return l;
+}
+
+void build_text_index(const SystemData& sd) {
+  for (uint32_t pos = 0; pos < sd.sorted.size(); ++pos) {
+    for (const auto& p : sd.entries[sd.sorted[pos]].periods) {
+      if (p.rapporteres_til_npr && !p.tekst.empty()) {
+        sd.by_text.emplace_back(std::hash<std::string_view>{}(p.tekst), pos);
+      }
+    }
+  }
+  std::sort(sd.by_text.begin(), sd.by_text.end());
+  sd.by_text.erase(std::unique(sd.by_text.begin(), sd.by_text.end()), sd.by_text.end());
 }
 
 bool period_overlaps_year(const CodeEntry::Period& p, int year) {
@@ -302,7 +356,12 @@ bool CodeTables::code_in_range_exists(KodeSystem system, std::string_view lo,
 
 std::string_view CodeTables::tekst(KodeSystem system, std::string_view verdi, DateTime date) const {
   const CodeEntry* e = find(system, verdi);
-  if (e == nullptr || e->periods.empty()) return {};
+  return e == nullptr ? std::string_view() : tekst_of(*e, date);
+}
+
+std::string_view CodeTables::tekst_of(const CodeEntry& entry, DateTime date) {
+  const CodeEntry* e = &entry;
+  if (e->periods.empty()) return {};
   if (const auto* p = period_on(*e, date)) return p->tekst;
   const CodeEntry::Period* latest = nullptr;
   for (const auto& p : e->periods) {
@@ -332,11 +391,24 @@ std::vector<std::string_view> CodeTables::successors(KodeSystem system, std::str
     if (!out.empty()) return out;
   }
   // 2. Another code with the same text, valid on the date (NCSP TBA10 -> BAX10 "Nålebiopsi av
-  //    tyreoidea"). A scan of the system: this runs only to word a finding, never per code.
+  //    tyreoidea"): the candidates come from the text index (a hash may match another text:
+  //    the texts are compared below), in code order.
   const CodeEntry* self = find(system, verdi);
   if (self == nullptr) return out;
-  for (uint32_t id : sd->sorted) {
-    const CodeEntry& e = sd->entries[id];
+  std::call_once(sd->by_text_once, [sd] { build_text_index(*sd); });
+  std::vector<uint32_t> candidates;
+  for (const auto& q : self->periods) {
+    if (q.tekst.empty()) continue;
+    auto [lo, hi] =
+        std::equal_range(sd->by_text.begin(), sd->by_text.end(),
+                         std::pair<size_t, uint32_t>(std::hash<std::string_view>{}(q.tekst), 0),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto it = lo; it != hi; ++it) candidates.push_back(it->second);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  for (uint32_t pos : candidates) {
+    const CodeEntry& e = sd->entries[sd->sorted[pos]];
     if (&e == self) continue;
     const CodeEntry::Period* p = period_on(e, date);
     if (p == nullptr) continue;
@@ -346,6 +418,88 @@ std::vector<std::string_view> CodeTables::successors(KodeSystem system, std::str
     }
   }
   return out;
+}
+
+namespace {
+
+bool kodeverk_is_q(std::string_view kodeverk) {
+  return kodeverk.size() == 1 && (kodeverk[0] == 'Q' || kodeverk[0] == 'q');
+}
+
+bool more_specific_in(const SystemData& sd, const Lookup& l, DateTime date) {
+  for (uint32_t pos = l.first; pos < l.last; ++pos) {
+    if (CodeTables::period_on(sd.entries[sd.sorted[pos]], date) != nullptr) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void CodeTables::resolve(Kode& k, DateTime dato) const {
+  k.dato = dato;
+  k.dag = dato.day();
+  k.ar = dato.year();
+  k.tables = this;
+  k.entry = nullptr;
+  k.tekst = {};
+  k.fakta = 0;
+  uint8_t fakta = 0;
+  Lookup l;
+  if (kodeverk_is_q(k.kodeverk)) {
+    // As resolve_procedure_system(): the first system valid on the date, else the first that
+    // lists the code.
+    std::array<Lookup, kProcedureSystems.size()> ls;
+    KodeSystem any = KodeSystem::kOther;
+    k.system = KodeSystem::kOther;
+    for (size_t i = 0; i < kProcedureSystems.size(); ++i) {
+      ls[i] = lookup(*impl_->data(kProcedureSystems[i]), k.verdi);
+      if (ls[i].entry == nullptr) continue;
+      if (period_on(*ls[i].entry, dato) != nullptr) {
+        k.system = kProcedureSystems[i];
+        l = ls[i];
+        break;
+      }
+      if (any == KodeSystem::kOther) {
+        any = kProcedureSystems[i];
+        l = ls[i];
+      }
+    }
+    if (k.system == KodeSystem::kOther) k.system = any;
+    if (k.system == KodeSystem::kOther) {
+      // No table holds it: checked, longer_exists and more_specific_exists ask every
+      // procedure system; the rest is false.
+      for (size_t i = 0; i < kProcedureSystems.size(); ++i) {
+        const SystemData& sd = *impl_->data(kProcedureSystems[i]);
+        if (sd.covers(k.ar)) fakta |= kFaktaChecked;
+        if (ls[i].first < ls[i].last) fakta |= kFaktaLonger;
+        if (more_specific_in(sd, ls[i], dato)) fakta |= kFaktaMoreSpecific;
+      }
+      k.fakta = fakta;
+      return;
+    }
+  } else {
+    k.system = kode_system_from_kodeverk(k.kodeverk);
+    const SystemData* sd = impl_->data(k.system);
+    if (sd == nullptr) return;
+    l = lookup(*sd, k.verdi);
+  }
+  const SystemData& sd = *impl_->data(k.system);
+  if (sd.covers(k.ar)) fakta |= kFaktaChecked | kFaktaHasYear;
+  if (l.first < l.last) fakta |= kFaktaLonger;
+  if (more_specific_in(sd, l, dato)) fakta |= kFaktaMoreSpecific;
+  if (const CodeEntry* e = l.entry; e != nullptr) {
+    k.entry = e;
+    if (has_reportable_period(*e)) fakta |= kFaktaKnown;
+    if (period_on(*e, dato) != nullptr) fakta |= kFaktaValid;
+    for (const auto& p : e->periods) {
+      if (p.from_day <= k.dag && k.dag <= p.to_day) {
+        fakta |= kFaktaListed;
+        break;
+      }
+    }
+    k.tekst = tekst_of(*e, dato);
+  }
+  k.fakta = fakta;
 }
 
 KodeSystem CodeTables::resolve_procedure_system(std::string_view verdi, DateTime date) const {

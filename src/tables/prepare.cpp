@@ -10,15 +10,8 @@ namespace nprcheck {
 
 namespace {
 
-bool is_q(std::string_view kodeverk) {
-  return kodeverk.size() == 1 && (kodeverk[0] == 'Q' || kodeverk[0] == 'q');
-}
-
-void resolve_kode(Kode& k, DateTime dato, const CodeTables& tables) {
-  k.dato = dato;
-  k.system = is_q(k.kodeverk) ? tables.resolve_procedure_system(k.verdi, dato)
-                              : kode_system_from_kodeverk(k.kodeverk);
-}
+// The code's system and table facts on `dato`: each code looked up once per episode.
+void resolve_kode(Kode& k, DateTime dato, const CodeTables& tables) { tables.resolve(k, dato); }
 
 /// The Enhet of the episode's avdeling: the first RefEnhet typeEnhet 7 that points to an Enhet.
 const Enhet* avdeling_enhet(const Episode& e) {

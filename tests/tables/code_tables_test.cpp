@@ -371,3 +371,49 @@ TEST_CASE("successors: longer codes valid on the date, else codes with the same 
   // The bundled 2015-2017 lists: NCSP TBA10 (2015) is BAX10 from 2016, same text.
   CHECK(real_tables().successors(KodeSystem::kNcsp, "TBA10", date(2017, 3, 2)).at(0) == "BAX10");
 }
+
+TEST_CASE("resolve: the facts stored on a Kode agree with the look-ups they replace") {
+  const auto& t = cumulative("utf8");
+  const auto& real = real_tables();
+  const char* values[] = {"A90",   "A97",   "A970",  "D37",   "D370",  "J18",    "J180",
+                          "S7200", "XXXX",  "TBA10", "BAX10", "JJX00", "JJB06K", "AAAA00",
+                          "ZXM00", "XYZ99", "A00",   "A000",  "N400",  "O800",   ""};
+  const char* kodeverk[] = {"D", "Q", "K", "M", "R", "F", "q"};
+  int resolved = 0;
+  for (const CodeTables* tables : {&t, &real}) {
+    for (const char* kv : kodeverk) {
+      for (const char* v : values) {
+        for (DateTime when : {date(2015, 6, 1), date(2017, 3, 2), date(2024, 3, 1)}) {
+          Kode k;
+          k.verdi = v;
+          k.kodeverk = kv;
+          tables->resolve(k, when);
+          INFO(kv << " " << v << " " << when.date_string());
+          KodeSystem s = std::string_view(kv) == "Q" || std::string_view(kv) == "q"
+                             ? tables->resolve_procedure_system(v, when)
+                             : kode_system_from_kodeverk(kv);
+          REQUIRE(k.system == s);
+          CHECK(k.tables == tables);
+          CHECK(k.dag == when.day());
+          CHECK(k.ar == when.year());
+          if (s == KodeSystem::kOther) {
+            CHECK(k.entry == nullptr);
+            CHECK(k.tekst.empty());
+            CHECK((k.fakta & (kFaktaKnown | kFaktaValid | kFaktaListed | kFaktaHasYear)) == 0);
+            continue;
+          }
+          ++resolved;
+          CHECK(k.entry == tables->find(s, v));
+          CHECK(k.tekst == tables->tekst(s, v, when));
+          CHECK(((k.fakta & kFaktaHasYear) != 0) == tables->has_year(s, when.year()));
+          CHECK(((k.fakta & kFaktaChecked) != 0) == tables->has_year(s, when.year()));
+          CHECK(((k.fakta & kFaktaKnown) != 0) == tables->known(s, v));
+          CHECK(((k.fakta & kFaktaValid) != 0) == tables->valid_on(s, v, when));
+          CHECK(((k.fakta & kFaktaLonger) != 0) == tables->longer_code_exists(s, v));
+          CHECK(((k.fakta & kFaktaMoreSpecific) != 0) == tables->more_specific_exists(s, v, when));
+        }
+      }
+    }
+  }
+  CHECK(resolved > 100);
+}
