@@ -12,6 +12,7 @@ packages=(
   libspdlog-dev
   libyaml-cpp-dev
   libsqlite3-dev
+  libssl-dev
   zlib1g-dev
   python3
 )

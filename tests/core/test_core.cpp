@@ -1,5 +1,12 @@
 // Core: dates, diagnostics, hashing, findings order and fingerprints.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "nprcheck/date.hpp"
 #include "nprcheck/diagnostic.hpp"
@@ -69,11 +76,133 @@ TEST_CASE("Diagnostics counts errors only") {
   CHECK(diags.all().size() == 2);
 }
 
-TEST_CASE("sha256 matches the FIPS 180-4 test vectors") {
-  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  std::string million(1000000, 'a');
-  CHECK(sha256_hex(million) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+namespace {
+
+// FIPS 180-4 examples (NIST CSRC "SHA256.pdf", "SHA2_Additional.pdf").
+constexpr const char* kEmpty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+constexpr const char* kAbc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+constexpr const char* k448Bits = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+constexpr const char* k448Digest =
+    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
+constexpr const char* k896Bits =
+    "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopq"
+    "r"
+    "smnopqrstnopqrstu";
+constexpr const char* k896Digest =
+    "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1";
+constexpr const char* kMillionA =
+    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+
+/// SHA-256 of `data` fed in pieces of `piece` bytes.
+std::string digest_in_pieces(std::string_view data, size_t piece) {
+  Sha256 h;
+  for (size_t at = 0; at < data.size(); at += piece) h.update(data.substr(at, piece));
+  return h.hex_digest();
+}
+
+}  // namespace
+
+TEST_CASE("sha256 matches the FIPS 180-4 test vectors", "[core][hash]") {
+  CHECK(sha256_hex("") == kEmpty);
+  CHECK(sha256_hex("abc") == kAbc);
+  CHECK(sha256_hex(k448Bits) == k448Digest);  // 56 bytes: the length no longer fits the block
+  CHECK(sha256_hex(k896Bits) == k896Digest);
+  CHECK(sha256_hex(std::string(1000000, 'a')) == kMillionA);
+  // Nothing fed at all, and empty pieces, are the empty message.
+  CHECK(Sha256().hex_digest() == kEmpty);
+  Sha256 empty_pieces;
+  empty_pieces.update("", 0);
+  empty_pieces.update(std::string_view{});
+  CHECK(empty_pieces.hex_digest() == kEmpty);
+}
+
+TEST_CASE("sha256: one million 'a' fed in many updates", "[core][hash]") {
+  const std::string million(1000000, 'a');
+  CHECK(digest_in_pieces(million, 1000) == kMillionA);  // 1000 updates of 1000 bytes
+  CHECK(digest_in_pieces(million, 7) == kMillionA);     // pieces that straddle every block edge
+  CHECK(digest_in_pieces(million, 64) == kMillionA);    // exactly one block per update
+}
+
+TEST_CASE("sha256: a message split at every point gives the same digest", "[core][hash]") {
+  for (auto [text, want] : {std::pair{k448Bits, k448Digest}, std::pair{k896Bits, k896Digest}}) {
+    const std::string_view m = text;
+    for (size_t k = 0; k <= m.size(); ++k) {
+      INFO("message of " << m.size() << " bytes split at " << k);
+      Sha256 h;
+      h.update(m.substr(0, k));
+      h.update(m.substr(k));
+      CHECK(h.hex_digest() == want);
+      // Three pieces: the second one ends around the 55/56/64-byte edges of the first block.
+      for (size_t j : {55, 56, 57, 63, 64, 65}) {
+        if (j < k || j > m.size()) continue;
+        Sha256 three;
+        three.update(m.substr(0, k));
+        three.update(m.substr(k, j - k));
+        three.update(m.substr(j));
+        CHECK(three.hex_digest() == want);
+      }
+    }
+  }
+}
+
+TEST_CASE("sha256: lengths around the padding and block edges", "[core][hash]") {
+  // n times 'a'; digests from GNU coreutils sha256sum (an implementation of its own).
+  const std::vector<std::pair<size_t, std::string>> cases = {
+      {55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"},
+      {56, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"},
+      {57, "f13b2d724659eb3bf47f2dd6af1accc87b81f09f59f2b75e5c0bed6589dfe8c6"},
+      {63, "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34"},
+      {64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
+      {65, "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0"},
+      {119, "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb"},
+      {120, "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c"},
+  };
+  for (const auto& [n, want] : cases) {
+    INFO(n << " bytes");
+    const std::string m(n, 'a');
+    CHECK(sha256_hex(m) == want);
+    CHECK(digest_in_pieces(m, 1) == want);
+    CHECK(digest_in_pieces(m, 55) == want);
+    CHECK(digest_in_pieces(m, 56) == want);
+  }
+}
+
+TEST_CASE("sha256: a hasher starts over after its digest, and moves", "[core][hash]") {
+  Sha256 h;
+  h.update("abc");
+  CHECK(h.hex_digest() == kAbc);
+  CHECK(h.hex_digest() == kEmpty);  // started over
+  h.update("ab");
+  Sha256 moved(std::move(h));  // the state goes along
+  moved.update("c");
+  CHECK(moved.hex_digest() == kAbc);
+  // A moved-from hasher is a new one.
+  h.update("abc");  // NOLINT(bugprone-use-after-move)
+  CHECK(h.hex_digest() == kAbc);
+  Sha256 assigned;
+  assigned.update("xyz");
+  moved.update("a");
+  assigned = std::move(moved);  // the old state is dropped
+  assigned.update("bc");
+  CHECK(assigned.hex_digest() == kAbc);
+}
+
+TEST_CASE("sha256_file hashes a file's bytes", "[core][hash]") {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("nprcheck-hash-test-" + std::to_string(::getpid()) + ".bin");
+  {
+    std::ofstream out(path, std::ios::binary);
+    // More than one 64 KiB read, and not a multiple of it.
+    for (int i = 0; i < 70000; ++i) out.put(static_cast<char>(i * 131 & 0xFF));
+  }
+  std::string bytes;
+  for (int i = 0; i < 70000; ++i) bytes += static_cast<char>(i * 131 & 0xFF);
+  auto digest = sha256_file(path);
+  std::filesystem::remove(path);
+  REQUIRE(digest);
+  CHECK(*digest == sha256_hex(bytes));
+  CHECK(*digest == digest_in_pieces(bytes, 1000));
+  CHECK_FALSE(sha256_file(path));  // gone: an error, not a digest
 }
 
 TEST_CASE("Result carries a value or a status") {
@@ -123,37 +252,4 @@ TEST_CASE("suggest: the closest name within a third of the word's length", "[cor
   CHECK(nprcheck::closest_name("episode.id", names).empty());     // an exact match is no hint
   // A huge unknown word (a fuzzer's favourite) is compared by length only, and has no match.
   CHECK(nprcheck::closest_name(std::string(200000, 'x'), names).empty());
-}
-
-TEST_CASE("sha256: the CPU's SHA extensions and the portable code agree on every length",
-          "[core][hash]") {
-  // Bytes that are not all alike, lengths around the 64-byte block and the 56-byte padding
-  // limit, and a long input fed in uneven pieces (the partial-buffer path).
-  std::string data;
-  for (size_t i = 0; i < 5000; ++i) data += static_cast<char>((i * 131 + i / 7) & 0xFF);
-  auto digest = [&](size_t n, size_t piece) {
-    nprcheck::Sha256 h;
-    for (size_t at = 0; at < n; at += piece) h.update(data.data() + at, std::min(piece, n - at));
-    return h.hex_digest();
-  };
-  std::vector<std::string> with_cpu, portable;
-  for (bool force : {false, true}) {
-    nprcheck::sha256_force_portable(force);
-    auto& out = force ? portable : with_cpu;
-    for (size_t n : {0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 4999, 5000}) {
-      out.push_back(digest(n, n == 0 ? 1 : n));  // one piece
-      out.push_back(digest(n, 7));               // uneven pieces
-    }
-  }
-  nprcheck::sha256_force_portable(false);
-  CHECK(with_cpu == portable);
-  nprcheck::sha256_force_portable(true);
-  CHECK_FALSE(nprcheck::sha256_uses_cpu_extensions());
-  CHECK(nprcheck::sha256_hex("abc") ==
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  nprcheck::sha256_force_portable(false);
-  // The machine's choice is reported (both are right; the benchmark notes which one ran).
-  INFO("SHA extensions in use: " << nprcheck::sha256_uses_cpu_extensions());
-  CHECK(nprcheck::sha256_hex("abc") ==
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
