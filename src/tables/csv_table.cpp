@@ -2,8 +2,6 @@
 // official cumulative CSV (columns found by header name).
 #include <algorithm>
 #include <cstdio>
-#include <functional>
-#include <unordered_map>
 
 #include "nprcheck/hash.hpp"
 #include "table_rows.hpp"
@@ -16,10 +14,66 @@ namespace {
 namespace fs = std::filesystem;
 using table_text::Field;
 
-/// Hash for heterogeneous look-up: a std::string key found by std::string_view.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+/// The rows of a file by code, for the duplicate check: an open-addressing table of the index
+/// of each code's first row (the code itself is read from the rows, nothing is copied), and
+/// per row the next row with the same code, in file order.
+class RowsByCode {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  /// `expected_codes`: how many distinct codes to make room for at first.
+  explicit RowsByCode(size_t expected_codes) {
+    size_t capacity = 16;
+    while (capacity < 2 * expected_codes) capacity <<= 1;
+    slots_.assign(capacity, kNone);
+    next_.reserve(expected_codes);
+  }
+  /// The slot of `code`: the index of its first row, or kNone. Valid until the next call.
+  uint32_t& first(std::string_view code, const std::vector<Row>& rows) {
+    if (2 * (distinct_ + 1) > slots_.size()) grow(rows);
+    return slots_[find(code, rows)];
+  }
+  /// The row after `row` with the same code, or kNone.
+  [[nodiscard]] uint32_t next(uint32_t row) const {
+    return row < next_.size() ? next_[row] : kNone;
+  }
+  /// Records `row` (the index it will have) as the last row of the code whose slot is `head`.
+  void add(uint32_t& head, uint32_t row) {
+    if (next_.size() <= row) next_.resize(row + 1, kNone);
+    if (head == kNone) {
+      head = row;
+      ++distinct_;
+      return;
+    }
+    uint32_t last = head;
+    while (next_[last] != kNone) last = next_[last];
+    next_[last] = row;
+  }
+  [[nodiscard]] uint64_t distinct() const { return distinct_; }
+
+ private:
+  static size_t hash(std::string_view code) {
+    uint64_t h = 14695981039346656037ULL;  // FNV-1a: codes are short
+    for (char c : code) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+  size_t find(std::string_view code, const std::vector<Row>& rows) const {
+    const size_t mask = slots_.size() - 1;
+    size_t i = hash(code) & mask;
+    while (slots_[i] != kNone && rows[slots_[i]].kode != code) i = (i + 1) & mask;
+    return i;
+  }
+  void grow(const std::vector<Row>& rows) {
+    std::vector<uint32_t> old(slots_.size() * 2, kNone);
+    old.swap(slots_);
+    for (uint32_t head : old) {
+      if (head != kNone) slots_[find(rows[head].kode, rows)] = head;
+    }
+  }
+
+  std::vector<uint32_t> slots_;
+  std::vector<uint32_t> next_;
+  uint64_t distinct_ = 0;
 };
 
 /// Column positions of a header (-1: absent).
@@ -161,7 +215,8 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
     return std::nullopt;
   };
 
-  table_text::LineReader lines(text->text);
+  const std::string_view body = text->text();
+  table_text::LineReader lines(body);
   std::string_view header_line;
   bool has_header = lines.next(header_line);
   if (!has_header || table_text::trim(header_line).empty()) {
@@ -228,8 +283,14 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
 
   const size_t ncols = fields.size();
   const int required_max = std::max({cols.kode, cols.tekst, cols.gyldig_fra});
+  // Mostly one row per line (up to three with the NPR period): room for the lines up front, so
+  // that the rows are not moved while they grow (a bound keeps a hostile file of empty lines
+  // from reserving gigabytes; beyond it the vector grows as usual).
+  const size_t expected_rows = std::min(
+      static_cast<size_t>(std::count(body.begin(), body.end(), '\n')) + 1, size_t{1} << 18);
+  out.rows.reserve(expected_rows);
   // Duplicates: yearly -> code seen before; cumulative -> periods of one code overlap.
-  std::unordered_map<std::string, std::vector<size_t>, StringHash, std::equal_to<>> seen;
+  RowsByCode seen(expected_rows);
   std::vector<std::pair<int32_t, int32_t>> gyldig;  ///< per row: Gyldig_fra..Gyldig_til
   std::string_view line;
   while (lines.next(line) && !too_many()) {
@@ -346,9 +407,9 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
     row.foreldrekode = std::string(get(cols.foreldrekode));
     std::erase(row.foreldrekode, '.');
 
-    auto& previous = seen[row.kode];
+    uint32_t& previous = seen.first(row.kode, out.rows);
     bool duplicate = false;
-    for (size_t idx : previous) {
+    for (uint32_t idx = previous; idx != RowsByCode::kNone; idx = seen.next(idx)) {
       const auto& [p_from, p_to] = gyldig[idx];
       if (p_from <= row.period.to_day && row.period.from_day <= p_to) {
         error(line_no_, fields[static_cast<size_t>(cols.kode)].column,
@@ -363,7 +424,7 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
       }
     }
     if (duplicate) continue;
-    previous.push_back(out.rows.size());
+    seen.add(previous, static_cast<uint32_t>(out.rows.size()));
     const std::pair<int32_t, int32_t> period{row.period.from_day, row.period.to_day};
     row.line = line_no_;
     const size_t added = append_with_npr_period(std::move(row), npr_from, npr_to, out.rows);
@@ -375,7 +436,7 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
     return std::nullopt;
   }
   out.layout = cumulative ? "cumulative CSV" : "yearly CSV";
-  finish_file(out);
+  finish_file(out, seen.distinct());
   if (!cumulative) out.year_from = out.year_to = *yearly_year;  // exactly its year
   if (text->encoding == table_text::Encoding::kWindows1252) {
     note(0, "not valid UTF-8: read as Windows-1252 and converted");

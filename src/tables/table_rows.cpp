@@ -97,16 +97,22 @@ DateKind parse_table_date(std::string_view s, int32_t& day) {
 }
 
 bool truthy(std::string_view v) {
-  std::string s = table_text::to_lower(table_text::trim(v));
-  return s == "j" || s == "ja" || s == "1" || s == "x" || s == "*" || s == "y" || s == "yes" ||
-         s == "true" || s == "sann";
+  using table_text::equals_lower;
+  const std::string_view s = table_text::trim(v);
+  if (s.empty() || s.size() > 4) return false;
+  return equals_lower(s, "j") || equals_lower(s, "ja") || s == "1" || s == "x" || s == "X" ||
+         s == "*" || equals_lower(s, "y") || equals_lower(s, "yes") || equals_lower(s, "true") ||
+         equals_lower(s, "sann");
 }
 
 std::optional<KodeKjonn> parse_kjonn(std::string_view v) {
-  std::string s = table_text::to_lower(table_text::trim(v));
+  using table_text::equals_lower;
+  const std::string_view s = table_text::trim(v);
   if (s.empty()) return KodeKjonn::kAlle;
-  if (s == "m" || s == "mann" || s == "menn" || s == "1") return KodeKjonn::kMann;
-  if (s == "k" || s == "kvinne" || s == "kvinner" || s == "f" || s == "2")
+  if (equals_lower(s, "m") || equals_lower(s, "mann") || equals_lower(s, "menn") || s == "1")
+    return KodeKjonn::kMann;
+  if (equals_lower(s, "k") || equals_lower(s, "kvinne") || equals_lower(s, "kvinner") ||
+      equals_lower(s, "f") || s == "2")
     return KodeKjonn::kKvinne;
   return std::nullopt;
 }
@@ -122,35 +128,43 @@ size_t append_with_npr_period(Row row, std::optional<int32_t> npr_from,
     out.push_back(std::move(row));
     return 1;
   }
+  // The row itself goes into the last piece; only the pieces before it are copies.
+  const bool after = in_to < to;
   size_t n = 0;
-  auto piece = [&](int32_t a, int32_t b, bool reportable) {
-    Row r = row;
+  auto piece = [&](int32_t a, int32_t b, bool reportable, bool last) {
+    Row r = last ? std::move(row) : row;
     r.period.from_day = a;
     r.period.to_day = b;
     r.period.rapporteres_til_npr = reportable;
     out.push_back(std::move(r));
     ++n;
   };
-  if (from < in_from) piece(from, in_from - 1, false);
-  piece(in_from, in_to, row.period.rapporteres_til_npr);
-  if (in_to < to) piece(in_to + 1, to, false);
+  const bool reportable = row.period.rapporteres_til_npr;
+  if (from < in_from) piece(from, in_from - 1, false, false);
+  piece(in_from, in_to, reportable, !after);
+  if (after) piece(in_to + 1, to, false, true);
   return n;
 }
 
-void finish_file(ParsedFile& f) {
+void finish_file(ParsedFile& f, std::optional<uint64_t> distinct_codes) {
   int32_t min_from = CodeEntry::kOpenEnd;
   int32_t max_from = INT32_MIN;
   int32_t max_to = INT32_MIN;
-  std::vector<std::string_view> codes;
-  codes.reserve(f.rows.size());
   for (const Row& r : f.rows) {
     min_from = std::min(min_from, r.period.from_day);
     max_from = std::max(max_from, r.period.from_day);
     if (r.period.to_day != CodeEntry::kOpenEnd) max_to = std::max(max_to, r.period.to_day);
-    codes.push_back(r.kode);
   }
-  std::sort(codes.begin(), codes.end());
-  f.distinct_codes = static_cast<uint64_t>(std::unique(codes.begin(), codes.end()) - codes.begin());
+  if (distinct_codes) {
+    f.distinct_codes = *distinct_codes;
+  } else {
+    std::vector<std::string_view> codes;
+    codes.reserve(f.rows.size());
+    for (const Row& r : f.rows) codes.push_back(r.kode);
+    std::sort(codes.begin(), codes.end());
+    f.distinct_codes =
+        static_cast<uint64_t>(std::unique(codes.begin(), codes.end()) - codes.begin());
+  }
   if (f.rows.empty()) return;
   f.year_from = year_of_day(min_from);
   // A period that ends says what holds the day after: a code valid until 2025-12-31 is known

@@ -82,8 +82,8 @@ size_t append_with_npr_period(Row row, std::optional<int32_t> npr_from,
                               std::optional<int32_t> npr_to, std::vector<Row>& out);
 
 /// Sets the file's years (earliest start to the latest start, or the day after the latest end,
-/// among its rows) and its number of distinct codes.
-void finish_file(ParsedFile& f);
+/// among its rows) and its number of distinct codes (counted here unless the reader knows it).
+void finish_file(ParsedFile& f, std::optional<uint64_t> distinct_codes = std::nullopt);
 
 /// Reads a `;`-separated table (yearly `<year>/<system>.csv` or cumulative); nullopt (with
 /// diagnostics) when it is not loaded. `sha256` is set when it is.

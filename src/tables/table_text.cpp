@@ -1,6 +1,7 @@
 // Reading `;`-separated table files: encoding detection, lines and quoted fields.
 #include "table_text.hpp"
 
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
@@ -40,10 +41,8 @@ Result<TextFile> read_text_file(const std::filesystem::path& path, uint64_t max_
     raw.remove_prefix(3);
     f.encoding = Encoding::kUtf8Bom;
   }
-  if (is_valid_utf8(raw)) {
-    f.text.assign(raw);
-  } else {
-    f.text = windows1252_to_utf8(raw);
+  if (!is_valid_utf8(raw)) {
+    f.converted = windows1252_to_utf8(raw);
     f.encoding = Encoding::kWindows1252;
   }
   return f;
@@ -53,6 +52,15 @@ bool is_valid_utf8(std::string_view s) {
   size_t i = 0;
   const size_t n = s.size();
   while (i < n) {
+    // Eight ASCII bytes at a time (most of a table is ASCII).
+    if (i + 8 <= n) {
+      uint64_t word = 0;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       ++i;
@@ -136,16 +144,23 @@ std::string_view trim(std::string_view s) {
 }
 
 bool split_fields(std::string_view line, char sep, std::vector<Field>& out, std::string& error) {
-  out.clear();
+  // The Field strings of the previous line are overwritten, not freed: their capacity stays.
+  size_t count = 0;
+  auto next_field = [&]() -> Field& {
+    if (count == out.size()) out.emplace_back();
+    Field& f = out[count++];
+    f.value.clear();
+    return f;
+  };
   size_t i = 0;
   const size_t n = line.size();
   while (true) {
-    Field f;
     // Leading blanks are not part of the value; the column points at the value.
     size_t start = i;
     while (start < n && (line[start] == ' ' || line[start] == '\t') && line[start] != sep) ++start;
-    f.column = static_cast<uint32_t>(start + 1);
     if (start < n && line[start] == '"') {
+      Field& f = next_field();
+      f.column = static_cast<uint32_t>(start + 1);
       size_t j = start + 1;
       bool closed = false;
       while (j < n) {
@@ -162,6 +177,7 @@ bool split_fields(std::string_view line, char sep, std::vector<Field>& out, std:
         f.value += line[j++];
       }
       if (!closed) {
+        out.resize(count - 1);  // the fields before this one, as before the error
         error = "unterminated quote in field starting at column " + std::to_string(start + 1);
         return false;
       }
@@ -169,18 +185,19 @@ bool split_fields(std::string_view line, char sep, std::vector<Field>& out, std:
       size_t end = line.find(sep, j);
       if (end == std::string_view::npos) end = n;
       f.value += trim(line.substr(j, end - j));
-      out.push_back(std::move(f));
       if (end >= n) break;
       i = end + 1;
     } else {
+      Field& f = next_field();
+      f.column = static_cast<uint32_t>(start + 1);
       size_t end = line.find(sep, i);
       if (end == std::string_view::npos) end = n;
-      f.value = std::string(trim(line.substr(i, end - i)));
-      out.push_back(std::move(f));
+      f.value.assign(trim(line.substr(i, end - i)));
       if (end >= n) break;
       i = end + 1;
     }
   }
+  out.resize(count);
   return true;
 }
 
@@ -190,6 +207,16 @@ std::string to_lower(std::string_view s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
+}
+
+bool equals_lower(std::string_view s, std::string_view lower) {
+  if (s.size() != lower.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
 }
 
 std::string normalize_name(std::string_view s) {

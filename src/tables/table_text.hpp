@@ -21,11 +21,18 @@ enum class Encoding { kUtf8, kUtf8Bom, kWindows1252 };
 /// `UTF-8`, `UTF-8 with BOM` or `Windows-1252`.
 const char* encoding_name(Encoding e);
 
-/// A text file as read: its raw bytes (for the hash) and its text as UTF-8 without BOM.
+/// A text file as read: its raw bytes (for the hash) and its text as UTF-8 without BOM. The
+/// text is a view into the raw bytes unless they had to be converted (nothing is copied).
 struct TextFile {
   std::string raw;
-  std::string text;
+  std::string converted;  ///< the UTF-8 text of a Windows-1252 file; empty otherwise
   Encoding encoding = Encoding::kUtf8;
+
+  /// The text as UTF-8 without BOM.
+  [[nodiscard]] std::string_view text() const {
+    if (encoding == Encoding::kWindows1252) return converted;
+    return std::string_view(raw).substr(encoding == Encoding::kUtf8Bom ? 3 : 0);
+  }
 };
 
 /// Reads a file; UTF-8 (with or without BOM) is kept, anything else that is not valid UTF-8 is
@@ -62,13 +69,16 @@ struct Field {
 };
 
 /// Splits `line` on `sep`; a field may be quoted with `"` (`""` inside is one quote).
-/// Returns false with `error` set on an unterminated quote.
+/// Returns false with `error` set on an unterminated quote. The strings of `out` are reused
+/// from call to call (no allocation per field once they are large enough).
 bool split_fields(std::string_view line, char sep, std::vector<Field>& out, std::string& error);
 
 /// `s` without leading and trailing spaces and tabs.
 std::string_view trim(std::string_view s);
 /// ASCII lower case.
 std::string to_lower(std::string_view s);
+/// True if `s` equals the lower-case `lower` in ASCII case-insensitive comparison.
+bool equals_lower(std::string_view s, std::string_view lower);
 /// A column name for matching: lower case, without `_`, `-` and spaces; å/ø/æ as a/o/ae.
 std::string normalize_name(std::string_view s);
 

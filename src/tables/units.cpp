@@ -57,7 +57,7 @@ Result<UnitsCatalogue> UnitsCatalogue::load(const std::filesystem::path& file,
                                  std::to_string(errors) + (errors == 1 ? " error" : " errors"));
   };
 
-  table_text::LineReader lines(text->text);
+  table_text::LineReader lines(text->text());
   std::string_view line;
   if (!lines.next(line) || table_text::trim(line).empty()) {
     error(1, 0,
