@@ -2,6 +2,7 @@
 // official cumulative CSV (columns found by header name).
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "nprcheck/hash.hpp"
 #include "table_rows.hpp"
@@ -75,6 +76,20 @@ class RowsByCode {
   std::vector<uint32_t> next_;
   uint64_t distinct_ = 0;
 };
+
+/// The number of lines of `text` (memchr finds the line ends a word at a time).
+size_t count_lines(std::string_view text) {
+  size_t n = 1;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+    if (nl == nullptr) break;
+    ++n;
+    p = static_cast<const char*>(nl) + 1;
+  }
+  return n;
+}
 
 /// Column positions of a header (-1: absent).
 struct Columns {
@@ -286,12 +301,14 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
   // Mostly one row per line (up to three with the NPR period): room for the lines up front, so
   // that the rows are not moved while they grow (a bound keeps a hostile file of empty lines
   // from reserving gigabytes; beyond it the vector grows as usual).
-  const size_t expected_rows = std::min(
-      static_cast<size_t>(std::count(body.begin(), body.end(), '\n')) + 1, size_t{1} << 18);
+  const size_t expected_rows = std::min(count_lines(body), size_t{1} << 18);
   out.rows.reserve(expected_rows);
   // Duplicates: yearly -> code seen before; cumulative -> periods of one code overlap.
   RowsByCode seen(expected_rows);
   std::vector<std::pair<int32_t, int32_t>> gyldig;  ///< per row: Gyldig_fra..Gyldig_til
+  gyldig.reserve(expected_rows);
+  const int32_t yearly_first_day = yearly_year ? first_day(*yearly_year) : 0;
+  const int32_t yearly_last_day = yearly_year ? last_day(*yearly_year) : 0;
   std::string_view line;
   while (lines.next(line) && !too_many()) {
     line_no_ = lines.line_number();
@@ -393,8 +410,8 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
       row.period.from_day = from;
       row.period.to_day = to;
     } else {
-      row.period.from_day = first_day(*yearly_year);
-      row.period.to_day = last_day(*yearly_year);
+      row.period.from_day = yearly_first_day;
+      row.period.to_day = yearly_last_day;
     }
     if (!ok) continue;
     // Where the column exists, only a yes (`Ja`, `J`, ...) makes the code reportable: the
@@ -404,8 +421,10 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
     row.tilleggskode = truthy(get(cols.tilleggskode));
     row.uspesifikk = truthy(get(cols.uspesifikk));
     row.kjonn = parse_kjonn(get(cols.kjonn)).value_or(KodeKjonn::kAlle);
-    row.foreldrekode = std::string(get(cols.foreldrekode));
-    std::erase(row.foreldrekode, '.');
+    if (cols.foreldrekode >= 0) {
+      row.foreldrekode = std::string(get(cols.foreldrekode));
+      std::erase(row.foreldrekode, '.');
+    }
 
     uint32_t& previous = seen.first(row.kode, out.rows);
     bool duplicate = false;
@@ -428,7 +447,7 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
     const std::pair<int32_t, int32_t> period{row.period.from_day, row.period.to_day};
     row.line = line_no_;
     const size_t added = append_with_npr_period(std::move(row), npr_from, npr_to, out.rows);
-    gyldig.insert(gyldig.end(), added, period);
+    for (size_t k = 0; k < added; ++k) gyldig.push_back(period);
   }
   if (errors_ > 0) return not_loaded();
   if (out.rows.empty()) {

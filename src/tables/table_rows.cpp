@@ -117,7 +117,7 @@ std::optional<KodeKjonn> parse_kjonn(std::string_view v) {
   return std::nullopt;
 }
 
-size_t append_with_npr_period(Row row, std::optional<int32_t> npr_from,
+size_t append_with_npr_period(Row&& row, std::optional<int32_t> npr_from,
                               std::optional<int32_t> npr_to, std::vector<Row>& out) {
   const int32_t from = row.period.from_day;
   const int32_t to = row.period.to_day;
@@ -132,11 +132,15 @@ size_t append_with_npr_period(Row row, std::optional<int32_t> npr_from,
   const bool after = in_to < to;
   size_t n = 0;
   auto piece = [&](int32_t a, int32_t b, bool reportable, bool last) {
-    Row r = last ? std::move(row) : row;
+    if (last) {
+      out.push_back(std::move(row));
+    } else {
+      out.push_back(row);
+    }
+    Row& r = out.back();
     r.period.from_day = a;
     r.period.to_day = b;
     r.period.rapporteres_til_npr = reportable;
-    out.push_back(std::move(r));
     ++n;
   };
   const bool reportable = row.period.rapporteres_til_npr;

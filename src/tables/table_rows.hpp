@@ -78,7 +78,7 @@ struct ParsedFile {
 /// no end): the part inside it keeps the row's reportability, the parts of the code's own
 /// period before and after it are not reportable (the code exists, NPR does not accept it).
 /// Returns the number of rows appended (1 to 3).
-size_t append_with_npr_period(Row row, std::optional<int32_t> npr_from,
+size_t append_with_npr_period(Row&& row, std::optional<int32_t> npr_from,
                               std::optional<int32_t> npr_to, std::vector<Row>& out);
 
 /// Sets the file's years (earliest start to the latest start, or the day after the latest end,
