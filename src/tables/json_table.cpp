@@ -3,8 +3,9 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -165,11 +166,32 @@ class JsonReader {
   bool date_of(const json& obj, const char* key, size_t at, std::string_view kode,
                std::optional<int32_t>& day);
   void read_node(const json& obj, size_t at, ParsedFile& out);
+  /// The 1-based line of `offset`, counted on from the previous call (the objects come in
+  /// file order, so the text is scanned once, not once per object).
+  uint32_t line_of(size_t offset) {
+    offset = std::min(offset, text_.size());
+    if (offset < line_offset_) {
+      line_offset_ = 0;
+      line_ = 1;
+    }
+    const char* p = text_.data() + line_offset_;
+    const char* end = text_.data() + offset;
+    while (p < end) {
+      const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+      if (nl == nullptr) break;
+      ++line_;
+      p = static_cast<const char*>(nl) + 1;
+    }
+    line_offset_ = offset;
+    return line_;
+  }
 
   fs::path path_;
   std::string file_;
   Diagnostics& diags_;
   std::string text_;
+  size_t line_offset_ = 0;  ///< line_of: where the count stands
+  uint32_t line_ = 1;
   size_t errors_ = 0;
   /// code -> (line, Gyldig period) of its objects, for overlapping duplicates.
   std::unordered_map<std::string, std::vector<std::pair<uint32_t, std::pair<int32_t, int32_t>>>>
@@ -284,7 +306,7 @@ void JsonReader::read_node(const json& obj, size_t at, ParsedFile& out) {
     std::erase(row.foreldrekode, '.');
   }
   auto& previous = seen_[row.kode];
-  row.line = line_col(text_, at).first;
+  row.line = line_of(at);
   for (const auto& [line, period] : previous) {
     if (period.first <= row.period.to_day && row.period.from_day <= period.second) {
       error_at(at, "duplicate code '" + dotted + "': its validity overlaps the object on line " +
@@ -303,7 +325,13 @@ std::optional<ParsedFile> JsonReader::read(std::string& sha256) {
     diags_.error(file_, 0, 0, "cannot open the file");
     return std::nullopt;
   }
-  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string raw;
+  {
+    std::array<char, 1 << 16> buf{};
+    while (in.read(buf.data(), buf.size()) || in.gcount() > 0) {
+      raw.append(buf.data(), static_cast<size_t>(in.gcount()));
+    }
+  }
   if (in.bad()) {
     diags_.error(file_, 0, 0, "cannot read the file");
     return std::nullopt;
@@ -316,17 +344,19 @@ std::optional<ParsedFile> JsonReader::read(std::string& sha256) {
                  "with the system (ICD10.json, NCSP.json, NCMP.json, NCRP.json)");
     return std::nullopt;
   }
-  if (raw.size() >= 2 && static_cast<unsigned char>(raw[0]) == 0x1f &&
-      static_cast<unsigned char>(raw[1]) == 0x8b) {
+  const bool gzipped = raw.size() >= 2 && static_cast<unsigned char>(raw[0]) == 0x1f &&
+                       static_cast<unsigned char>(raw[1]) == 0x8b;
+  if (gzipped) {
     auto inflated = gunzip(raw);
     if (!inflated) {
       diags_.error(file_, 0, 0, inflated.status().message());
       return std::nullopt;
     }
     text_ = std::move(*inflated);
-  } else {
-    text_ = raw;
   }
+  // The hash is of the file's bytes; plain JSON is then parsed from them without a copy.
+  std::string digest = sha256_hex(raw);
+  if (!gzipped) text_ = std::move(raw);
   if (text_.rfind("\xEF\xBB\xBF", 0) == 0) text_.erase(0, 3);
   json doc;
   DomParser sax(doc);
@@ -356,7 +386,7 @@ std::optional<ParsedFile> JsonReader::read(std::string& sha256) {
     return std::nullopt;
   }
   finish_file(out);
-  sha256 = sha256_hex(raw);
+  sha256 = std::move(digest);
   return out;
 }
 
