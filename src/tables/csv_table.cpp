@@ -303,8 +303,9 @@ std::optional<ParsedFile> FileReader::read(std::string& sha256) {
   // from reserving gigabytes; beyond it the vector grows as usual).
   const size_t expected_rows = std::min(count_lines(body), size_t{1} << 18);
   out.rows.reserve(expected_rows);
-  // Duplicates: yearly -> code seen before; cumulative -> periods of one code overlap.
-  RowsByCode seen(expected_rows);
+  // Duplicates: yearly -> code seen before; cumulative -> periods of one code overlap. The
+  // index starts small and doubles (every real table passes through its growth).
+  RowsByCode seen(64);
   std::vector<std::pair<int32_t, int32_t>> gyldig;  ///< per row: Gyldig_fra..Gyldig_til
   gyldig.reserve(expected_rows);
   const int32_t yearly_first_day = yearly_year ? first_day(*yearly_year) : 0;
