@@ -89,6 +89,10 @@ class EpisodeReader {
   [[nodiscard]] virtual uint64_t episodes_read() const = 0;
   /// The largest the reader's text buffer has been (bytes): bounded by the largest Objektholder.
   [[nodiscard]] virtual size_t peak_buffer_bytes() const = 0;
+  /// SHA-256 (64 lower-case hex) of the file's bytes on disk (the compressed bytes of a .gz),
+  /// hashed as they were read: "" unless the reader read the file to its end (then hash the
+  /// file again with sha256_file()).
+  [[nodiscard]] virtual std::string file_sha256() const { return {}; }
 };
 
 /// Reads a whole file into memory (tests, `explain`): all episodes, or the failure.
