@@ -104,17 +104,15 @@ ConvertedChunk convert_chunk(RawChunk raw) {
   if (!raw.has_chunk) return out;
   reader::CollectingSink sink(raw, out.errors);
   try {
-    pugi::xml_document doc;
-    auto res = doc.load_buffer(raw.text.data() + raw.begin, raw.size, pugi::parse_default,
-                               pugi::encoding_utf8);
+    pugi::xml_node root;
+    auto res = reader::parse_chunk(std::string_view(raw.text).substr(raw.begin, raw.size), root);
     if (!res) {
       sink.error_at(res.offset > 0 ? static_cast<size_t>(res.offset) : 0,
                     std::string("malformed XML: ") + res.description());
       out.skipped = true;
       return out;
     }
-    if (!reader::convert_objektholder(doc.document_element(), sink, raw.melding, raw.file_id,
-                                      out.episodes)) {
+    if (!reader::convert_objektholder(root, sink, raw.melding, raw.file_id, out.episodes)) {
       out.skipped = true;
       return out;
     }

@@ -35,9 +35,8 @@ void ReaderImpl::end_chunk() {
   }
   lines_ = ChunkLines(buf_.view(i0, i1 - i0), chunk_);
   try {
-    pugi::xml_document doc;
-    auto res = doc.load_buffer(lines_.text().data(), lines_.text().size(), pugi::parse_default,
-                               pugi::encoding_utf8);
+    pugi::xml_node root;
+    auto res = parse_chunk(lines_.text(), root);
     if (!res) {
       error_at(res.offset > 0 ? static_cast<size_t>(res.offset) : 0,
                std::string("malformed XML: ") + res.description());
@@ -45,7 +44,7 @@ void ReaderImpl::end_chunk() {
       return;
     }
     episodes_.clear();
-    if (!convert_objektholder(doc.document_element(), *this, info_, file_id_, episodes_)) {
+    if (!convert_objektholder(root, *this, info_, file_id_, episodes_)) {
       skipped_note();
       return;
     }

@@ -27,6 +27,55 @@ bool is_element(const pugi::xml_node& n, const char* local) {
   return n.type() == pugi::node_element && std::strcmp(local_of(n.name()), local) == 0;
 }
 
+/// The local name of an element node, "" for any other node.
+std::string_view element_local(const pugi::xml_node& n) {
+  return n.type() == pugi::node_element ? std::string_view(local_of(n.name())) : std::string_view();
+}
+
+/// The attributes of one element that the converter reads, found in one pass over them: for each
+/// wanted local name the first attribute that has it (what a search by name would find).
+template <size_t N>
+class Attrs {
+ public:
+  Attrs(const pugi::xml_node& n, const std::string_view (&names)[N]) {
+    for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
+      const std::string_view local = local_of(a.name());
+      for (size_t i = 0; i < N; ++i) {
+        if (names[i] == local) {
+          if (!slot_[i]) slot_[i] = a;
+          break;
+        }
+      }
+    }
+  }
+  pugi::xml_attribute operator[](size_t i) const { return slot_[i]; }
+
+ private:
+  pugi::xml_attribute slot_[N];
+};
+
+/// Sorts `v` by `key` keeping equal keys in their order, as std::stable_sort, without its
+/// temporary buffer when `v` is sorted already (nearly always).
+template <typename T, typename Key>
+void stable_sort_by(std::vector<T>& v, Key key) {
+  auto less = [&key](const T& a, const T& b) { return key(a) < key(b); };
+  if (std::is_sorted(v.begin(), v.end(), less)) return;
+  std::stable_sort(v.begin(), v.end(), less);
+}
+
+// The attribute names each element's converter reads (indices into its Attrs).
+constexpr std::string_view kPasientAttrs[] = {"pasientNr", "kjonn", "fodselsar"};
+constexpr std::string_view kKodeAttrs[] = {"kodeVerdi", "kodeverk", "Kodeverk", "kodeNr",
+                                           "kodeVersjon"};
+constexpr std::string_view kTiltakAttrs[] = {"typeTiltak", "startDatoTid", "sluttDatoTid"};
+constexpr std::string_view kProsedyreAttrs[] = {"prosNr", "tilstNr"};
+constexpr std::string_view kHelsepersonAttrs[] = {"rolle", "spesialist"};
+constexpr std::string_view kEpisodeAttrs[] = {"episodeID", "episodeGUID", "innDatoTid",
+                                              "utDatoTid", "omsorgsniva", "innmateHast"};
+constexpr std::string_view kRefEnhetAttrs[] = {"enhetID", "typeEnhet"};
+constexpr std::string_view kTilstandAttrs[] = {"tilstNr"};
+constexpr std::string_view kTjenesteAttrs[] = {"startDatoTid"};
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_xml_space(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && is_xml_space(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -44,11 +93,16 @@ class Converter {
     if (!ok_) return false;
     auto pasient = read_pasient(oh);
     std::vector<Episode> episodes;
+    episodes.reserve(episode_count_);
     for (auto child : oh.children()) {
       if (is_element(child, "Episode")) episodes.push_back(read_episode(child, pasient));
     }
     if (!ok_) return false;
-    for (auto& e : episodes) out.push_back(std::move(e));
+    if (out.empty()) {
+      out = std::move(episodes);
+    } else {
+      for (auto& e : episodes) out.push_back(std::move(e));
+    }
     return true;
   }
 
@@ -62,7 +116,9 @@ class Converter {
     pugi::xml_node n = oh.first_child();
     while (n) {
       if (n.type() == pugi::node_element) {
-        for (auto a : n.attributes()) {
+        for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
+          // Every limit is at least kMaxKodeVerdiBytes: a value that short is within any.
+          if (::strnlen(a.value(), kMaxKodeVerdiBytes + 1) <= kMaxKodeVerdiBytes) continue;
           const char* name = local_of(a.name());
           const size_t limit = attribute_limit(name);
           if (::strnlen(a.value(), limit + 1) > limit) {
@@ -72,7 +128,9 @@ class Converter {
             return;  // the Objektholder is not read: one error says why
           }
         }
-        if (in_episode > 0 && is_element(n, "Episode")) {
+        const bool episode = is_element(n, "Episode");
+        if (episode && n.parent() == oh) ++episode_count_;
+        if (in_episode > 0 && episode) {
           error(n,
                 "an <Episode> inside another <Episode> is not read: each Episode belongs "
                 "directly in its <Objektholder>");
@@ -117,7 +175,11 @@ class Converter {
 
   /// A required, non-empty attribute; reports and returns nullopt when absent or empty.
   std::optional<std::string_view> required(const pugi::xml_node& n, const char* name) {
-    auto a = attr(n, name);
+    return required(n, attr(n, name), name);
+  }
+  /// required() of the attribute `a` (found by its local name `name`).
+  std::optional<std::string_view> required(const pugi::xml_node& n, pugi::xml_attribute a,
+                                           const char* name) {
     if (!a) {
       error(n, "missing required attribute " + where(name, n));
       return std::nullopt;
@@ -141,7 +203,10 @@ class Converter {
 
   /// An optional date attribute: nullopt when absent (or bad, which is reported).
   std::optional<DateTime> optional_date(const pugi::xml_node& n, const char* name) {
-    auto a = attr(n, name);
+    return optional_date(n, attr(n, name), name);
+  }
+  std::optional<DateTime> optional_date(const pugi::xml_node& n, pugi::xml_attribute a,
+                                        const char* name) {
     if (!a) return std::nullopt;
     return date_value(n, name, a.value());
   }
@@ -182,7 +247,10 @@ class Converter {
 
   /// An optional number attribute: `fallback` when absent or bad (bad is reported).
   int optional_number(const pugi::xml_node& n, const char* name, int fallback) {
-    auto a = attr(n, name);
+    return optional_number(n, attr(n, name), name, fallback);
+  }
+  int optional_number(const pugi::xml_node& n, pugi::xml_attribute a, const char* name,
+                      int fallback) {
     if (!a) return fallback;
     return number_value(n, name, a.value()).value_or(fallback);
   }
@@ -199,7 +267,8 @@ class Converter {
     auto oh_nr = attr(oh, "pasientNr");
     if (node) {
       p->line = line(node);
-      auto nr = attr(node, "pasientNr");
+      const Attrs a(node, kPasientAttrs);
+      auto nr = a[0];
       if (nr && !trim(nr.value()).empty()) {
         p->pasient_nr = nr.value();
       } else if (oh_nr && !trim(oh_nr.value()).empty()) {
@@ -207,8 +276,8 @@ class Converter {
       } else {
         error(node, "missing required attribute 'pasientNr' on <Pasient> (and on <Objektholder>)");
       }
-      p->kjonn = optional_number(node, "kjonn", -1);
-      p->fodselsar = optional_number(node, "fodselsar", 0);
+      p->kjonn = optional_number(node, a[1], "kjonn", -1);
+      p->fodselsar = optional_number(node, a[2], "fodselsar", 0);
     } else {
       p->line = line(oh);
       if (oh_nr && !trim(oh_nr.value()).empty()) {
@@ -223,9 +292,10 @@ class Converter {
   Kode read_kode(const pugi::xml_node& n) {
     Kode k;
     k.line = line(n);
-    if (auto v = required(n, "kodeVerdi")) k.verdi = *v;
-    auto kv = attr(n, "kodeverk");
-    if (!kv) kv = attr(n, "Kodeverk");
+    const Attrs a(n, kKodeAttrs);
+    if (auto v = required(n, a[0], "kodeVerdi")) k.verdi = *v;
+    auto kv = a[1];
+    if (!kv) kv = a[2];
     if (!kv) {
       error(n, "missing required attribute 'kodeverk' on <Kode>");
     } else if (trim(kv.value()).empty()) {
@@ -234,8 +304,8 @@ class Converter {
     } else {
       k.kodeverk = trim(kv.value());
     }
-    k.kode_nr = optional_number(n, "kodeNr", 0);
-    if (auto a = attr(n, "kodeVersjon")) k.kode_versjon = a.value();
+    k.kode_nr = optional_number(n, a[3], "kodeNr", 0);
+    if (auto v = a[4]) k.kode_versjon = v.value();
     return k;
   }
 
@@ -244,24 +314,25 @@ class Converter {
     for (auto child : parent.children()) {
       if (is_element(child, "Kode")) koder.push_back(read_kode(child));
     }
-    std::stable_sort(koder.begin(), koder.end(),
-                     [](const Kode& a, const Kode& b) { return a.kode_nr < b.kode_nr; });
+    stable_sort_by(koder, [](const Kode& k) { return k.kode_nr; });
     return koder;
   }
 
   Tiltak read_tiltak(const pugi::xml_node& n, const std::optional<DateTime>& tjeneste_start) {
     Tiltak t;
     t.line = line(n);
-    t.type_tiltak = optional_number(n, "typeTiltak", 0);
-    t.start = optional_date(n, "startDatoTid");
-    t.slutt = optional_date(n, "sluttDatoTid");
+    const Attrs a(n, kTiltakAttrs);
+    t.type_tiltak = optional_number(n, a[0], "typeTiltak", 0);
+    t.start = optional_date(n, a[1], "startDatoTid");
+    t.slutt = optional_date(n, a[2], "sluttDatoTid");
     t.tjeneste_start = tjeneste_start;
     for (auto child : n.children()) {
       if (!is_element(child, "Prosedyre")) continue;
       Prosedyre p;
       p.line = line(child);
-      p.pros_nr = optional_number(child, "prosNr", 0);
-      if (auto a = attr(child, "tilstNr")) p.tilst_nr = number_value(child, "tilstNr", a.value());
+      const Attrs pa(child, kProsedyreAttrs);
+      p.pros_nr = optional_number(child, pa[0], "prosNr", 0);
+      if (auto v = pa[1]) p.tilst_nr = number_value(child, "tilstNr", v.value());
       p.koder = read_koder(child);
       t.prosedyrer.push_back(std::move(p));
     }
@@ -273,8 +344,9 @@ class Converter {
   void read_helseperson(const pugi::xml_node& kontakt, Episode& e) {
     for (auto hp : kontakt.children()) {
       if (!is_element(hp, "Helseperson")) continue;
-      const int rolle = optional_number(hp, "rolle", 0);
-      const int spesialist = optional_number(hp, "spesialist", 0);
+      const Attrs a(hp, kHelsepersonAttrs);
+      const int rolle = optional_number(hp, a[0], "rolle", 0);
+      const int spesialist = optional_number(hp, a[1], "spesialist", 0);
       if (!e.helseperson || (e.helseperson_rolle != 1 && rolle == 1)) {
         e.helseperson_rolle = rolle;
         e.helseperson_spesialist = spesialist;
@@ -288,42 +360,46 @@ class Converter {
     e.location = {file_id_, line(n)};
     e.pasient = pasient;
     e.melding = melding_;
-    if (auto v = required(n, "episodeID")) e.episode_id = *v;
-    if (auto a = attr(n, "episodeGUID")) e.episode_guid = a.value();
-    if (auto v = required(n, "innDatoTid")) {
+    const Attrs a(n, kEpisodeAttrs);
+    if (auto v = required(n, a[0], "episodeID")) e.episode_id = *v;
+    if (auto v = a[1]) e.episode_guid = v.value();
+    if (auto v = required(n, a[2], "innDatoTid")) {
       if (auto d = date_value(n, "innDatoTid", *v)) e.inn = *d;
     }
-    e.ut = optional_date(n, "utDatoTid");
-    e.omsorgsniva = optional_number(n, "omsorgsniva", 0);
-    e.innmate_hast = optional_number(n, "innmateHast", 0);
+    e.ut = optional_date(n, a[3], "utDatoTid");
+    e.omsorgsniva = optional_number(n, a[4], "omsorgsniva", 0);
+    e.innmate_hast = optional_number(n, a[5], "innmateHast", 0);
     for (auto child : n.children()) {
-      if (is_element(child, "Kontakt")) {
+      const std::string_view local = element_local(child);
+      if (local == "Kontakt") {
         read_helseperson(child, e);
-      } else if (is_element(child, "RefEnhet")) {
+      } else if (local == "RefEnhet") {
         RefEnhet r;
         r.line = line(child);
-        if (auto v = required(child, "enhetID")) r.enhet_id = *v;
-        if (auto a = attr(child, "typeEnhet"); !a) {
+        const Attrs ra(child, kRefEnhetAttrs);
+        if (auto v = required(child, ra[0], "enhetID")) r.enhet_id = *v;
+        if (auto v = ra[1]; !v) {
           error(child, "missing required attribute 'typeEnhet' on <RefEnhet>");
         } else {
-          r.type_enhet = number_value(child, "typeEnhet", a.value()).value_or(0);
+          r.type_enhet = number_value(child, "typeEnhet", v.value()).value_or(0);
         }
         e.ref_enheter.push_back(std::move(r));
-      } else if (is_element(child, "Tilstand")) {
+      } else if (local == "Tilstand") {
         Tilstand t;
         t.line = line(child);
-        t.tilst_nr = optional_number(child, "tilstNr", 0);
+        const Attrs ta(child, kTilstandAttrs);
+        t.tilst_nr = optional_number(child, ta[0], "tilstNr", 0);
         t.koder = read_koder(child);
         e.tilstander.push_back(std::move(t));
-      } else if (is_element(child, "Tjeneste")) {
-        auto start = optional_date(child, "startDatoTid");
+      } else if (local == "Tjeneste") {
+        const Attrs ta(child, kTjenesteAttrs);
+        auto start = optional_date(child, ta[0], "startDatoTid");
         for (auto tiltak : child.children()) {
           if (is_element(tiltak, "Tiltak")) e.tiltak.push_back(read_tiltak(tiltak, start));
         }
       }
     }
-    std::stable_sort(e.tilstander.begin(), e.tilstander.end(),
-                     [](const Tilstand& a, const Tilstand& b) { return a.tilst_nr < b.tilst_nr; });
+    stable_sort_by(e.tilstander, [](const Tilstand& t) { return t.tilst_nr; });
     return e;
   }
 
@@ -331,6 +407,7 @@ class Converter {
   std::shared_ptr<const MeldingInfo> melding_;
   uint32_t file_id_;
   bool ok_ = true;
+  size_t episode_count_ = 0;  ///< <Episode> children of the Objektholder (check_structure)
 };
 
 }  // namespace
@@ -341,6 +418,24 @@ size_t attribute_limit(std::string_view local_name) {
     return kMaxIdBytes;
   }
   return kMaxAttributeBytes;
+}
+
+pugi::xml_parse_result parse_chunk(std::string_view text, pugi::xml_node& root) {
+  struct Parser {
+    pugi::xml_document doc;
+    std::vector<char> buf;
+  };
+  thread_local Parser p;
+  // Memory stays bounded: the buffer of a huge chunk is not kept for the small ones after it.
+  if (p.buf.capacity() > (size_t{1} << 20) && p.buf.capacity() > 4 * text.size()) {
+    p.doc.reset();
+    std::vector<char>().swap(p.buf);
+  }
+  p.buf.assign(text.begin(), text.end());
+  pugi::xml_parse_result res = p.doc.load_buffer_inplace(p.buf.data(), p.buf.size(),
+                                                         pugi::parse_default, pugi::encoding_utf8);
+  root = p.doc.document_element();
+  return res;
 }
 
 bool convert_objektholder(const pugi::xml_node& objektholder, ChunkSink& sink,

@@ -26,6 +26,12 @@ class ChunkSink {
 /// bytes, ids and numbers (`…ID`, `…Nr`, `…GUID`) 100, anything else (names, versions) 1000.
 size_t attribute_limit(std::string_view local_name);
 
+/// Parses one Objektholder chunk with pugixml (default options, UTF-8) into a document that this
+/// thread reuses for every chunk: a copy of `text` in the thread's buffer is parsed in place, so
+/// no memory is allocated per chunk beyond pugixml's pages. `root` is the document element, valid
+/// until this thread's next call.
+pugi::xml_parse_result parse_chunk(std::string_view text, pugi::xml_node& root);
+
 /// Converts `objektholder` into episodes appended to `out` (with `melding`, `file_id` and their
 /// lines set, sequence left 0). Returns false, leaving `out` as it was, if any error was reported.
 bool convert_objektholder(const pugi::xml_node& objektholder, ChunkSink& sink,
