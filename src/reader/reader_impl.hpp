@@ -57,6 +57,7 @@ class ReaderImpl final : public EpisodeReader, private ChunkSink {
   [[nodiscard]] uint64_t file_bytes_read() const override { return src_.file_bytes(); }
   [[nodiscard]] uint64_t episodes_read() const override { return episodes_out_; }
   [[nodiscard]] size_t peak_buffer_bytes() const override { return peak_buffer_; }
+  [[nodiscard]] std::string file_sha256() const override { return src_.digest(); }
 
  private:
   // ---- positions, errors -------------------------------------------------------------------
