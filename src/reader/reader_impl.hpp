@@ -109,6 +109,8 @@ class ReaderImpl final : public EpisodeReader, private ChunkSink {
 
   void name_reset();
   void name_add(unsigned char c);
+  /// name_add() of each of the `k` bytes at `s` (none of them may be a multi-byte character).
+  void name_add_span(const unsigned char* s, size_t k);
   [[nodiscard]] std::string_view local() const;
   [[nodiscard]] std::string shown_name() const;
 
@@ -132,6 +134,8 @@ class ReaderImpl final : public EpisodeReader, private ChunkSink {
   void step(unsigned char c);
 
   void attr_add(unsigned char c);
+  /// attr_add() of each of the `k` bytes at `s`.
+  void attr_add_span(const unsigned char* s, size_t k);
 
   void attr_name_done();
   void duplicate_attribute();

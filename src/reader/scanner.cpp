@@ -1,5 +1,6 @@
 // The tokeniser: one byte at a time (with fast paths over plain text), lexer states, UTF-8.
 #include <cctype>
+#include <cstring>
 
 #include "reader_impl.hpp"
 
@@ -60,6 +61,33 @@ void ReaderImpl::name_add(unsigned char c) {
     local_[local_len_++] = static_cast<char>(c);
   } else {
     local_over_ = true;
+  }
+}
+
+void ReaderImpl::name_add_span(const unsigned char* s, size_t k) {
+  uint64_t h = name_hash_;
+  for (size_t i = 0; i < k; ++i) h = (h ^ s[i]) * 1099511628211ull;
+  name_hash_ = h;
+  name_len_ += k;
+  const size_t keep = std::min(k, kNameKeep - name_keep_.len);
+  std::memcpy(name_keep_.buf + name_keep_.len, s, keep);
+  name_keep_.len += keep;
+  // The local part: what follows the last ':' (as name_add() one byte at a time).
+  const unsigned char* from = s;
+  if (const void* colon = ::memrchr(s, ':', k); colon != nullptr) {
+    from = static_cast<const unsigned char*>(colon) + 1;
+    local_len_ = 0;
+    local_over_ = false;
+  }
+  const size_t rest = static_cast<size_t>(s + k - from);
+  const size_t room = kLocalMax - local_len_;
+  if (rest > room) {
+    std::memcpy(local_ + local_len_, from, room);
+    local_len_ = kLocalMax;
+    local_over_ = true;
+  } else {
+    std::memcpy(local_ + local_len_, from, rest);
+    local_len_ += rest;
   }
 }
 
@@ -150,23 +178,38 @@ void ReaderImpl::scan() {
     if (u8_need_ > 0) {
       // inside a multi-byte character: no fast path
     } else if (st_ == St::kText && !stack_.empty()) {
+      // Line feeds in text need nothing but the line count (step() does nothing with them).
       size_t p = pos_;
-      while (p < n && kChars.text[data[p]]) ++p;
+      for (;;) {
+        while (p < n && kChars.text[data[p]]) ++p;
+        if (p == n || data[p] != '\n') break;
+        ++line_;
+        line_start_ = base_ + p + 1;
+        ++p;
+      }
       pos_ = p;
       if (p == n) break;
     } else if (st_ == St::kAttrValue) {
       size_t p = pos_;
-      while (p < n && kChars.attr[data[p]]) ++p;
+      for (;;) {
+        while (p < n && kChars.attr[data[p]]) ++p;
+        if (p == n || data[p] != '\n') break;
+        ++line_;
+        line_start_ = base_ + p + 1;
+        ++p;
+      }
       pos_ = p;
       if (p == n) break;
     } else if ((st_ == St::kStartName || st_ == St::kEndName) && name_len_ > 0) {
       size_t p = pos_;
-      while (p < n && data[p] < 0x80 && kChars.name[data[p]]) name_add(data[p++]);
+      while (p < n && data[p] < 0x80 && kChars.name[data[p]]) ++p;
+      name_add_span(data + pos_, p - pos_);
       pos_ = p;
       if (p == n) break;
     } else if (st_ == St::kAttrName) {
       size_t p = pos_;
-      while (p < n && data[p] < 0x80 && kChars.name[data[p]]) attr_add(data[p++]);
+      while (p < n && data[p] < 0x80 && kChars.name[data[p]]) ++p;
+      attr_add_span(data + pos_, p - pos_);
       pos_ = p;
       if (p == n) break;
     } else if (st_ == St::kTagSpace) {
@@ -409,6 +452,16 @@ void ReaderImpl::attr_add(unsigned char c) {
   attr_hash_ = (attr_hash_ ^ c) * 1099511628211ull;
   ++attr_len_;
   attr_keep_.add(static_cast<char>(c));
+}
+
+void ReaderImpl::attr_add_span(const unsigned char* s, size_t k) {
+  uint64_t h = attr_hash_;
+  for (size_t i = 0; i < k; ++i) h = (h ^ s[i]) * 1099511628211ull;
+  attr_hash_ = h;
+  attr_len_ += k;
+  const size_t keep = std::min(k, kNameKeep - attr_keep_.len);
+  std::memcpy(attr_keep_.buf + attr_keep_.len, s, keep);
+  attr_keep_.len += keep;
 }
 
 void ReaderImpl::attr_name_done() {
