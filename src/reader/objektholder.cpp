@@ -289,8 +289,8 @@ class Converter {
     return p;
   }
 
-  Kode read_kode(const pugi::xml_node& n) {
-    Kode k;
+  /// Reads <Kode> `n` into `k` (a new Kode, filled in place).
+  void read_kode(const pugi::xml_node& n, Kode& k) {
     k.line = line(n);
     const Attrs a(n, kKodeAttrs);
     if (auto v = required(n, a[0], "kodeVerdi")) k.verdi = *v;
@@ -306,13 +306,14 @@ class Converter {
     }
     k.kode_nr = optional_number(n, a[3], "kodeNr", 0);
     if (auto v = a[4]) k.kode_versjon = v.value();
-    return k;
   }
 
   std::vector<Kode> read_koder(const pugi::xml_node& parent) {
     std::vector<Kode> koder;
     for (auto child : parent.children()) {
-      if (is_element(child, "Kode")) koder.push_back(read_kode(child));
+      if (!is_element(child, "Kode")) continue;
+      if (koder.empty()) koder.reserve(2);  // one or two codes nearly always
+      read_kode(child, koder.emplace_back());
     }
     stable_sort_by(koder, [](const Kode& k) { return k.kode_nr; });
     return koder;
