@@ -104,8 +104,10 @@ ConvertedChunk convert_chunk(RawChunk raw) {
   if (!raw.has_chunk) return out;
   reader::CollectingSink sink(raw, out.errors);
   try {
+    const std::string_view text = std::string_view(raw.text).substr(raw.begin, raw.size);
+    if (reader::fast_convert_chunk(text, sink, raw.melding, raw.file_id, out.episodes)) return out;
     pugi::xml_node root;
-    auto res = reader::parse_chunk(std::string_view(raw.text).substr(raw.begin, raw.size), root);
+    auto res = reader::parse_chunk(text, root);
     if (!res) {
       sink.error_at(res.offset > 0 ? static_cast<size_t>(res.offset) : 0,
                     std::string("malformed XML: ") + res.description());

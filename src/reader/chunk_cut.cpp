@@ -35,18 +35,20 @@ void ReaderImpl::end_chunk() {
   }
   lines_ = ChunkLines(buf_.view(i0, i1 - i0), chunk_);
   try {
-    pugi::xml_node root;
-    auto res = parse_chunk(lines_.text(), root);
-    if (!res) {
-      error_at(res.offset > 0 ? static_cast<size_t>(res.offset) : 0,
-               std::string("malformed XML: ") + res.description());
-      skipped_note();
-      return;
-    }
     episodes_.clear();
-    if (!convert_objektholder(root, *this, info_, file_id_, episodes_)) {
-      skipped_note();
-      return;
+    if (!fast_convert_chunk(lines_.text(), *this, info_, file_id_, episodes_)) {
+      pugi::xml_node root;
+      auto res = parse_chunk(lines_.text(), root);
+      if (!res) {
+        error_at(res.offset > 0 ? static_cast<size_t>(res.offset) : 0,
+                 std::string("malformed XML: ") + res.description());
+        skipped_note();
+        return;
+      }
+      if (!convert_objektholder(root, *this, info_, file_id_, episodes_)) {
+        skipped_note();
+        return;
+      }
     }
     for (auto& e : episodes_) {
       e.sequence = sequence_++;

@@ -6,7 +6,9 @@
 #include <cstring>
 #include <optional>
 #include <string_view>
+#include <utility>
 
+#include "fast_chunk.hpp"
 #include "nprcheck/date.hpp"
 #include "xml_text.hpp"
 
@@ -23,22 +25,28 @@ const char* local_of(const char* qname) {
   return colon != nullptr ? colon + 1 : qname;
 }
 
-bool is_element(const pugi::xml_node& n, const char* local) {
+/// The attribute type of a node type (pugi::xml_attribute, FastAttr).
+template <typename Node>
+using AttrOf = decltype(std::declval<const Node&>().first_attribute());
+
+template <typename Node>
+bool is_element(const Node& n, const char* local) {
   return n.type() == pugi::node_element && std::strcmp(local_of(n.name()), local) == 0;
 }
 
 /// The local name of an element node, "" for any other node.
-std::string_view element_local(const pugi::xml_node& n) {
+template <typename Node>
+std::string_view element_local(const Node& n) {
   return n.type() == pugi::node_element ? std::string_view(local_of(n.name())) : std::string_view();
 }
 
 /// The attributes of one element that the converter reads, found in one pass over them: for each
 /// wanted local name the first attribute that has it (what a search by name would find).
-template <size_t N>
+template <typename Node, size_t N>
 class Attrs {
  public:
-  Attrs(const pugi::xml_node& n, const std::string_view (&names)[N]) {
-    for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
+  Attrs(const Node& n, const std::string_view (&names)[N]) {
+    for (AttrOf<Node> a = n.first_attribute(); a; a = a.next_attribute()) {
       const std::string_view local = local_of(a.name());
       for (size_t i = 0; i < N; ++i) {
         if (names[i] == local) {
@@ -48,10 +56,10 @@ class Attrs {
       }
     }
   }
-  pugi::xml_attribute operator[](size_t i) const { return slot_[i]; }
+  AttrOf<Node> operator[](size_t i) const { return slot_[i]; }
 
  private:
-  pugi::xml_attribute slot_[N];
+  AttrOf<Node> slot_[N];
 };
 
 /// Sorts `v` by `key` keeping equal keys in their order, as std::stable_sort, without its
@@ -83,12 +91,15 @@ std::string_view trim(std::string_view s) {
 }
 
 /// Walks one Objektholder, reporting every problem it finds (not only the first).
+template <typename Node>
 class Converter {
+  using Attr = AttrOf<Node>;
+
  public:
   Converter(ChunkSink& sink, std::shared_ptr<const MeldingInfo> melding, uint32_t file_id)
       : sink_(sink), melding_(std::move(melding)), file_id_(file_id) {}
 
-  bool run(const pugi::xml_node& oh, std::vector<Episode>& out) {
+  bool run(const Node& oh, std::vector<Episode>& out) {
     check_structure(oh);
     if (!ok_) return false;
     auto pasient = read_pasient(oh);
@@ -111,12 +122,12 @@ class Converter {
   /// limit (a 60 MB kodeVerdi would otherwise reach every report), and no <Episode> inside
   /// another (it would be dropped without a word). Linear, no allocation; stops at the first
   /// problem (the Objektholder is then skipped whole).
-  void check_structure(const pugi::xml_node& oh) {
+  void check_structure(const Node& oh) {
     int in_episode = 0;
-    pugi::xml_node n = oh.first_child();
+    Node n = oh.first_child();
     while (n) {
       if (n.type() == pugi::node_element) {
-        for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
+        for (Attr a = n.first_attribute(); a; a = a.next_attribute()) {
           // Every limit is at least kMaxKodeVerdiBytes: a value that short is within any.
           if (::strnlen(a.value(), kMaxKodeVerdiBytes + 1) <= kMaxKodeVerdiBytes) continue;
           const char* name = local_of(a.name());
@@ -151,35 +162,34 @@ class Converter {
     }
   }
 
-  size_t offset(const pugi::xml_node& n) const {
+  size_t offset(const Node& n) const {
     ptrdiff_t o = n.offset_debug();  // the name, just after '<'
     return o > 0 ? static_cast<size_t>(o - 1) : 0;
   }
-  uint32_t line(const pugi::xml_node& n) { return sink_.line_of(offset(n)); }
+  uint32_t line(const Node& n) { return sink_.line_of(offset(n)); }
 
-  void error(const pugi::xml_node& n, std::string message) {
+  void error(const Node& n, std::string message) {
     ok_ = false;
     sink_.error_at(offset(n), std::move(message));
   }
 
-  static pugi::xml_attribute attr(const pugi::xml_node& n, const char* local) {
-    for (auto a : n.attributes()) {
+  static Attr attr(const Node& n, const char* local) {
+    for (Attr a = n.first_attribute(); a; a = a.next_attribute()) {
       if (std::strcmp(local_of(a.name()), local) == 0) return a;
     }
     return {};
   }
 
-  static std::string where(const char* name, const pugi::xml_node& n) {
+  static std::string where(const char* name, const Node& n) {
     return std::string("'") + name + "' on <" + local_of(n.name()) + ">";
   }
 
   /// A required, non-empty attribute; reports and returns nullopt when absent or empty.
-  std::optional<std::string_view> required(const pugi::xml_node& n, const char* name) {
+  std::optional<std::string_view> required(const Node& n, const char* name) {
     return required(n, attr(n, name), name);
   }
   /// required() of the attribute `a` (found by its local name `name`).
-  std::optional<std::string_view> required(const pugi::xml_node& n, pugi::xml_attribute a,
-                                           const char* name) {
+  std::optional<std::string_view> required(const Node& n, Attr a, const char* name) {
     if (!a) {
       error(n, "missing required attribute " + where(name, n));
       return std::nullopt;
@@ -191,8 +201,7 @@ class Converter {
     return std::string_view(a.value());
   }
 
-  std::optional<DateTime> date_value(const pugi::xml_node& n, const char* name,
-                                     std::string_view text) {
+  std::optional<DateTime> date_value(const Node& n, const char* name, std::string_view text) {
     auto d = parse_date_time(trim(text));
     if (!d) {
       error(n, "bad date in " + where(name, n) + ": " + quote_value(text) +
@@ -202,18 +211,16 @@ class Converter {
   }
 
   /// An optional date attribute: nullopt when absent (or bad, which is reported).
-  std::optional<DateTime> optional_date(const pugi::xml_node& n, const char* name) {
+  std::optional<DateTime> optional_date(const Node& n, const char* name) {
     return optional_date(n, attr(n, name), name);
   }
-  std::optional<DateTime> optional_date(const pugi::xml_node& n, pugi::xml_attribute a,
-                                        const char* name) {
+  std::optional<DateTime> optional_date(const Node& n, Attr a, const char* name) {
     if (!a) return std::nullopt;
     return date_value(n, name, a.value());
   }
 
   /// A whole, non-negative number that fits an int; reports garbage and returns nullopt.
-  std::optional<int> number_value(const pugi::xml_node& n, const char* name,
-                                  std::string_view text) {
+  std::optional<int> number_value(const Node& n, const char* name, std::string_view text) {
     std::string_view t = trim(text);
     size_t p = 0;
     bool negative = false;
@@ -246,18 +253,17 @@ class Converter {
   }
 
   /// An optional number attribute: `fallback` when absent or bad (bad is reported).
-  int optional_number(const pugi::xml_node& n, const char* name, int fallback) {
+  int optional_number(const Node& n, const char* name, int fallback) {
     return optional_number(n, attr(n, name), name, fallback);
   }
-  int optional_number(const pugi::xml_node& n, pugi::xml_attribute a, const char* name,
-                      int fallback) {
+  int optional_number(const Node& n, Attr a, const char* name, int fallback) {
     if (!a) return fallback;
     return number_value(n, name, a.value()).value_or(fallback);
   }
 
-  std::shared_ptr<const Pasient> read_pasient(const pugi::xml_node& oh) {
+  std::shared_ptr<const Pasient> read_pasient(const Node& oh) {
     auto p = std::make_shared<Pasient>();
-    pugi::xml_node node;
+    Node node;
     for (auto child : oh.children()) {
       if (is_element(child, "Pasient")) {
         node = child;
@@ -290,7 +296,7 @@ class Converter {
   }
 
   /// Reads <Kode> `n` into `k` (a new Kode, filled in place).
-  void read_kode(const pugi::xml_node& n, Kode& k) {
+  void read_kode(const Node& n, Kode& k) {
     k.line = line(n);
     const Attrs a(n, kKodeAttrs);
     if (auto v = required(n, a[0], "kodeVerdi")) k.verdi = *v;
@@ -308,7 +314,7 @@ class Converter {
     if (auto v = a[4]) k.kode_versjon = v.value();
   }
 
-  std::vector<Kode> read_koder(const pugi::xml_node& parent) {
+  std::vector<Kode> read_koder(const Node& parent) {
     std::vector<Kode> koder;
     for (auto child : parent.children()) {
       if (!is_element(child, "Kode")) continue;
@@ -319,7 +325,7 @@ class Converter {
     return koder;
   }
 
-  Tiltak read_tiltak(const pugi::xml_node& n, const std::optional<DateTime>& tjeneste_start) {
+  Tiltak read_tiltak(const Node& n, const std::optional<DateTime>& tjeneste_start) {
     Tiltak t;
     t.line = line(n);
     const Attrs a(n, kTiltakAttrs);
@@ -342,7 +348,7 @@ class Converter {
 
   /// `Kontakt/Helseperson` (57+): whether there is one, its rolle and spesialist. The
   /// responsible one (rolle 1) wins over the others; helsepersonHPR is never read.
-  void read_helseperson(const pugi::xml_node& kontakt, Episode& e) {
+  void read_helseperson(const Node& kontakt, Episode& e) {
     for (auto hp : kontakt.children()) {
       if (!is_element(hp, "Helseperson")) continue;
       const Attrs a(hp, kHelsepersonAttrs);
@@ -356,7 +362,7 @@ class Converter {
     }
   }
 
-  Episode read_episode(const pugi::xml_node& n, const std::shared_ptr<const Pasient>& pasient) {
+  Episode read_episode(const Node& n, const std::shared_ptr<const Pasient>& pasient) {
     Episode e;
     e.location = {file_id_, line(n)};
     e.pasient = pasient;
@@ -442,8 +448,34 @@ pugi::xml_parse_result parse_chunk(std::string_view text, pugi::xml_node& root) 
 bool convert_objektholder(const pugi::xml_node& objektholder, ChunkSink& sink,
                           const std::shared_ptr<const MeldingInfo>& melding, uint32_t file_id,
                           std::vector<Episode>& out) {
-  Converter c(sink, melding, file_id);
+  Converter<pugi::xml_node> c(sink, melding, file_id);
   return c.run(objektholder, out);
+}
+
+namespace {
+
+/// The fast attempt's sink: lines from the real one; an error only marks the attempt failed
+/// (the chunk is then parsed and converted again by pugixml, which reports the errors).
+class DecliningSink final : public ChunkSink {
+ public:
+  explicit DecliningSink(ChunkSink& real) : real_(real) {}
+  uint32_t line_of(size_t offset) override { return real_.line_of(offset); }
+  void error_at(size_t /*offset*/, std::string /*message*/) override {}
+
+ private:
+  ChunkSink& real_;
+};
+
+}  // namespace
+
+bool fast_convert_chunk(std::string_view text, ChunkSink& sink,
+                        const std::shared_ptr<const MeldingInfo>& melding, uint32_t file_id,
+                        std::vector<Episode>& out) {
+  thread_local FastDoc doc;
+  if (!doc.parse(text)) return false;
+  DecliningSink declining(sink);
+  Converter<FastNode> c(declining, melding, file_id);
+  return c.run(doc.root(), out);
 }
 
 }  // namespace nprcheck::reader
