@@ -200,12 +200,25 @@ void ReaderImpl::scan() {
       }
       pos_ = p;
       if (p == n) break;
+      // The closing quote and a space after it (another attribute follows): what step() does
+      // with the two bytes (kAfterValue, then kTagSpace).
+      if (data[p] == static_cast<unsigned char>(quote_) && p + 1 < n && data[p + 1] == ' ') {
+        st_ = St::kTagSpace;
+        pos_ = p + 2;
+        continue;
+      }
     } else if ((st_ == St::kStartName || st_ == St::kEndName) && name_len_ > 0) {
       size_t p = pos_;
       while (p < n && data[p] < 0x80 && kChars.name[data[p]]) ++p;
       name_add_span(data + pos_, p - pos_);
       pos_ = p;
       if (p == n) break;
+      if (st_ == St::kStartName && data[p] == ' ') {  // what step() does with the space
+        start_name_done();
+        st_ = St::kTagSpace;
+        pos_ = p + 1;
+        continue;
+      }
     } else if (st_ == St::kAttrName) {
       size_t p = pos_;
       while (p < n && data[p] < 0x80 && kChars.name[data[p]]) ++p;
@@ -217,6 +230,28 @@ void ReaderImpl::scan() {
       while (p < n && (data[p] == ' ' || data[p] == '\t')) ++p;
       pos_ = p;
       if (p == n) break;
+      // An attribute: its name, '=' and the opening quote, as step() takes them one by one.
+      if (data[p] < 0x80 && is_name_start(data[p])) {
+        attr_hash_ = 1469598103934665603ull;
+        attr_len_ = 0;
+        attr_keep_.clear();
+        size_t q = p;
+        while (q < n && data[q] < 0x80 && kChars.name[data[q]]) ++q;
+        attr_add_span(data + p, q - p);
+        st_ = St::kAttrName;
+        pos_ = q;
+        if (q + 1 < n && data[q] == '=' && (data[q + 1] == '"' || data[q + 1] == '\'')) {
+          attr_name_done();  // at the '=' (a duplicate is reported there)
+          st_ = St::kAttrQuote;
+          pos_ = q + 1;
+          if (!done_) {
+            quote_ = static_cast<char>(data[q + 1]);
+            st_ = St::kAttrValue;
+            pos_ = q + 2;
+          }
+        }
+        continue;
+      }
     }
     unsigned char c = data[pos_];
     if (c >= 0x80) {
