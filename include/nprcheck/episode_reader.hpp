@@ -44,6 +44,7 @@ struct ConvertedChunk {
   std::vector<Diagnostic> errors;  ///< conversion errors, in order (file name not yet set)
   bool skipped = false;            ///< errors made the Objektholder skipped (a note follows them)
   std::vector<Episode> episodes;   ///< the episodes when there were no errors (sequence 0)
+  std::string spare_text;          ///< the RawChunk's text buffer, given back for reuse by accept()
 };
 
 /// Parses and converts one chunk (taken over); touches nothing shared, so any thread may call it.

@@ -95,7 +95,9 @@ class CollectingSink final : public ChunkSink {
 
 }  // namespace reader
 
-ConvertedChunk convert_chunk(RawChunk raw) {
+namespace {
+
+ConvertedChunk convert(RawChunk& raw) {
   ConvertedChunk out;
   out.events = std::move(raw.events);
   out.has_chunk = raw.has_chunk;
@@ -124,6 +126,16 @@ ConvertedChunk convert_chunk(RawChunk raw) {
     sink.add({raw.abs, raw.line, raw.col},
              "out of memory while reading this Objektholder: its episodes are skipped");
   }
+  return out;
+}
+
+}  // namespace
+
+ConvertedChunk convert_chunk(RawChunk raw) {
+  ConvertedChunk out = convert(raw);
+  // The text's memory goes back to the reader (accept()), which cuts the next chunks into it:
+  // no allocation per chunk on the reading thread, no free on this one.
+  out.spare_text = std::move(raw.text);
   return out;
 }
 

@@ -73,6 +73,10 @@ void ReaderImpl::cut_chunk(size_t i0, size_t i1) {
       w1 = static_cast<size_t>(static_cast<const char*>(nl) - buf_.data());
     }
     RawChunk raw;
+    if (!spare_texts_.empty()) {  // memory of a chunk converted already (see accept())
+      raw.text = std::move(spare_texts_.back());
+      spare_texts_.pop_back();
+    }
     raw.text.assign(buf_.data() + w0, w1 - w0);
     raw.has_chunk = true;
     raw.begin = i0 - w0;

@@ -63,6 +63,11 @@ bool ReaderImpl::next_chunks(std::vector<RawChunk>& out, size_t max_bytes) {
 }
 
 void ReaderImpl::accept(ConvertedChunk&& c, std::vector<Episode>& out) {
+  // Keep the chunk's text buffer for the next chunks cut (bounded: few, and no large ones).
+  if (c.spare_text.capacity() > 0 && c.spare_text.capacity() <= kMaxSpareTextBytes &&
+      spare_texts_.size() < kMaxSpareTexts) {
+    spare_texts_.push_back(std::move(c.spare_text));
+  }
   for (auto& d : c.events) {
     if (replay_stopped_) return;
     if (d.level == DiagnosticLevel::kError) {

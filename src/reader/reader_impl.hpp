@@ -278,12 +278,13 @@ class ReaderImpl final : public EpisodeReader, private ChunkSink {
   ChunkLines lines_;  // the chunk being converted (next_batch)
 
   // The parallel path (next_chunks / accept).
-  bool deferred_ = false;           // next_chunks was called: chunks are cut, not converted
-  std::vector<Diagnostic> events_;  // scanner errors and notes not yet handed out
-  std::deque<RawChunk> cut_;        // chunks cut, not yet handed out
-  size_t replay_errors_ = 0;        // errors accept() has counted
-  bool replay_stopped_ = false;     // accept() reached the error limit
-  bool replay_complete_ = true;     // accept() saw no error
+  bool deferred_ = false;                 // next_chunks was called: chunks are cut, not converted
+  std::vector<Diagnostic> events_;        // scanner errors and notes not yet handed out
+  std::deque<RawChunk> cut_;              // chunks cut, not yet handed out
+  std::vector<std::string> spare_texts_;  // text buffers of converted chunks, for cut_chunk()
+  size_t replay_errors_ = 0;              // errors accept() has counted
+  bool replay_stopped_ = false;           // accept() reached the error limit
+  bool replay_complete_ = true;           // accept() saw no error
 
   MeldingInfo base_info_;
   std::shared_ptr<const MeldingInfo> info_;

@@ -10,13 +10,15 @@
 
 namespace nprcheck::reader {
 
-constexpr size_t kBlockBytes = 256u << 10;  // bytes read from the source at a time
-constexpr size_t kMaxDepth = 1000000;       // element nesting refused beyond this
-constexpr size_t kMaxErrors = 100;          // per file; then the file is given up
-constexpr size_t kLocalMax = 32;            // longest local name the reader needs to know
-constexpr size_t kNameKeep = 64;            // bytes of a name kept for messages
-constexpr size_t kMaxNamespaces = 256;      // namespace declarations tracked outside chunks
-constexpr size_t kMaxItems = 4096;          // items next_chunks appends at most per call
+constexpr size_t kBlockBytes = 256u << 10;        // bytes read from the source at a time
+constexpr size_t kMaxDepth = 1000000;             // element nesting refused beyond this
+constexpr size_t kMaxErrors = 100;                // per file; then the file is given up
+constexpr size_t kLocalMax = 32;                  // longest local name the reader needs to know
+constexpr size_t kNameKeep = 64;                  // bytes of a name kept for messages
+constexpr size_t kMaxNamespaces = 256;            // namespace declarations tracked outside chunks
+constexpr size_t kMaxSpareTexts = 256;            // chunk text buffers kept for reuse
+constexpr size_t kMaxSpareTextBytes = 64u << 10;  // ... each at most this large
+constexpr size_t kMaxItems = 4096;                // items next_chunks appends at most per call
 
 inline std::string too_many_errors() {
   return "too many errors (" + std::to_string(kMaxErrors) + "): the rest of the file is not read";
