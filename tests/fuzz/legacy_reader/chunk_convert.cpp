@@ -1,7 +1,7 @@
-// LEGACY COPY of src/reader/chunk_convert.cpp as it was before issue 16 (the differential fuzz target
-// compares it with the current reader); namespace nprcheck::legacy_reader. Do not edit.
-// The parallel half of the reader: one Objektholder chunk, cut by the scanner, is parsed with
-// pugixml and converted into Episodes here, on any thread. Errors are collected (not emitted):
+// LEGACY COPY of src/reader/chunk_convert.cpp as it was before issue 16 (the differential fuzz
+// target compares it with the current reader); namespace nprcheck::legacy_reader. Do not edit. The
+// parallel half of the reader: one Objektholder chunk, cut by the scanner, is parsed with pugixml
+// and converted into Episodes here, on any thread. Errors are collected (not emitted):
 // EpisodeReader::accept() emits them on the reading thread, in file order.
 #include <algorithm>
 #include <cstring>
@@ -114,7 +114,7 @@ ConvertedChunk convert_chunk(RawChunk raw) {
       return out;
     }
     if (!convert_objektholder(doc.document_element(), sink, raw.melding, raw.file_id,
-                                      out.episodes)) {
+                              out.episodes)) {
       out.skipped = true;
       return out;
     }

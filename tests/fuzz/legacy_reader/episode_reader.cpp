@@ -1,10 +1,9 @@
-// LEGACY COPY of src/reader/episode_reader.cpp as it was before issue 16 (the differential fuzz target
-// compares it with the current reader); namespace nprcheck::legacy_reader. Do not edit.
-// The EpisodeReader facade: next_batch, next_chunks, accept, the per-file error limit, open().
-#include "legacy_reader.hpp"
-
+// LEGACY COPY of src/reader/episode_reader.cpp as it was before issue 16 (the differential fuzz
+// target compares it with the current reader); namespace nprcheck::legacy_reader. Do not edit. The
+// EpisodeReader facade: next_batch, next_chunks, accept, the per-file error limit, open().
 #include <new>
 
+#include "legacy_reader.hpp"
 #include "reader_impl.hpp"
 
 namespace nprcheck {
@@ -143,7 +142,6 @@ void ReaderImpl::stop() {
   done_ = true;
   stopped_ = true;
 }
-
 
 Result<std::unique_ptr<EpisodeReader>> open_reader(const std::string& path, uint32_t file_id,
                                                    Diagnostics& diagnostics, ReaderLimits limits) {

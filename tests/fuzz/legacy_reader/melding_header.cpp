@@ -1,5 +1,5 @@
-// LEGACY COPY of src/reader/melding_header.cpp as it was before issue 16 (the differential fuzz target
-// compares it with the current reader); namespace nprcheck::legacy_reader. Do not edit.
+// LEGACY COPY of src/reader/melding_header.cpp as it was before issue 16 (the differential fuzz
+// target compares it with the current reader); namespace nprcheck::legacy_reader. Do not edit.
 // Elements: the element stack, and what is outside Objektholder (MsgHead, Melding, Institusjon,
 // Enhet).
 #include "reader_impl.hpp"

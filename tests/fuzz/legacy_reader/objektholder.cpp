@@ -1,5 +1,5 @@
-// LEGACY COPY of src/reader/objektholder.cpp as it was before issue 16 (the differential fuzz target
-// compares it with the current reader); namespace nprcheck::legacy_reader. Do not edit.
+// LEGACY COPY of src/reader/objektholder.cpp as it was before issue 16 (the differential fuzz
+// target compares it with the current reader); namespace nprcheck::legacy_reader. Do not edit.
 // Objektholder -> Pasient + Episodes (RefEnhet, Tilstand/Kode, Tjeneste/Tiltak/Prosedyre/Kode).
 #include "objektholder.hpp"
 

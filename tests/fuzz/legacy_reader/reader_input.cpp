@@ -1,6 +1,6 @@
-// LEGACY COPY of src/reader/reader_input.cpp as it was before issue 16 (the differential fuzz target
-// compares it with the current reader); namespace nprcheck::legacy_reader. Do not edit.
-// The reader's input: blocks from the byte source, the encoding, the kept text buffer.
+// LEGACY COPY of src/reader/reader_input.cpp as it was before issue 16 (the differential fuzz
+// target compares it with the current reader); namespace nprcheck::legacy_reader. Do not edit. The
+// reader's input: blocks from the byte source, the encoding, the kept text buffer.
 #include "reader_impl.hpp"
 
 namespace nprcheck::legacy_reader {
