@@ -42,6 +42,9 @@ bool FastDoc::parse(std::string_view text) {
     std::vector<uint32_t>().swap(open_);
   }
   if (text.empty() || text.size() >= UINT32_MAX / 2) return false;
+  // pugixml ends its input at a NUL byte; the scanner lets one through only in the chunk's own
+  // start tag (the error it reports does not skip the chunk): leave such chunks to pugixml.
+  if (std::memchr(text.data(), '\0', text.size()) != nullptr) return false;
   // A copy with a NUL after it: every loop below stops at that NUL (no byte of a name, value or
   // white space is NUL), so they need no bounds test; a NUL inside the chunk is declined.
   buf_.assign(text);
