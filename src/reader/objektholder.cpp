@@ -440,7 +440,9 @@ pugi::xml_parse_result parse_chunk(std::string_view text, pugi::xml_node& root) 
   }
   // With a NUL after the text, as load_buffer() copies it: pugixml then parses the same bytes
   // (in place it would take the last byte, the '>', as its end, and some errors read otherwise).
-  p.buf.assign(text.begin(), text.end());
+  p.buf.clear();
+  p.buf.reserve(text.size() + 1);  // exactly: a 60 MB chunk must not grow it to 120 MB
+  p.buf.insert(p.buf.end(), text.begin(), text.end());
   p.buf.push_back('\0');
   pugi::xml_parse_result res = p.doc.load_buffer_inplace(p.buf.data(), p.buf.size(),
                                                          pugi::parse_default, pugi::encoding_utf8);
