@@ -44,6 +44,7 @@ struct ConvertedChunk {
   std::vector<Diagnostic> errors;  ///< conversion errors, in order (file name not yet set)
   bool skipped = false;            ///< errors made the Objektholder skipped (a note follows them)
   std::vector<Episode> episodes;   ///< the episodes when there were no errors (sequence 0)
+  std::string spare_text;          ///< the RawChunk's text buffer, given back for reuse by accept()
 };
 
 /// Parses and converts one chunk (taken over); touches nothing shared, so any thread may call it.
@@ -89,6 +90,10 @@ class EpisodeReader {
   [[nodiscard]] virtual uint64_t episodes_read() const = 0;
   /// The largest the reader's text buffer has been (bytes): bounded by the largest Objektholder.
   [[nodiscard]] virtual size_t peak_buffer_bytes() const = 0;
+  /// SHA-256 (64 lower-case hex) of the file's bytes on disk (the compressed bytes of a .gz),
+  /// hashed as they were read: "" unless the reader read the file to its end (then hash the
+  /// file again with sha256_file()).
+  [[nodiscard]] virtual std::string file_sha256() const { return {}; }
 };
 
 /// Reads a whole file into memory (tests, `explain`): all episodes, or the failure.

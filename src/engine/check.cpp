@@ -462,9 +462,6 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       m.inputs.push_back(std::move(input));
       continue;
     }
-    // The file's SHA-256 (for run.json) on a worker, beside the reading: the workers have time
-    // to spare, the reading thread has none.
-    auto hash = pool.submit([path] { return sha256_file(path); });
     // Two stages in flight, each bounded: chunk batches being converted, episode batches being
     // evaluated. Both are taken back in the order they were submitted.
     std::deque<std::pair<std::future<std::vector<ConvertedChunk>>, size_t>> converting;
@@ -522,7 +519,13 @@ CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
       input.melding_namespace = melding->namespace_uri;
     }
     input.complete = (*reader)->complete() && !stop_requested();
-    if (auto digest = hash.get()) input.sha256 = *digest;
+    // The file's SHA-256 (for run.json), hashed by the reader as it read the bytes on disk; a
+    // file not read to its end is hashed on its own.
+    if (std::string digest = (*reader)->file_sha256(); !digest.empty()) {
+      input.sha256 = std::move(digest);
+    } else if (auto digest = sha256_file(path)) {
+      input.sha256 = *digest;
+    }
     // The findings and the hash must be of one version of the file.
     if (before.regular && !(file_identity(path) == before)) {
       diagnostics.error(path, 0, 0,

@@ -69,8 +69,10 @@ bool ByteSource::fill() {
     }
     if (got == 0) {
       eof_ = true;
+      digest_ = sha_.hex_digest();
       return false;
     }
+    sha_.update(in_.data() + in_len_, static_cast<size_t>(got));
     in_len_ += static_cast<size_t>(got);
     raw_total_ += static_cast<uint64_t>(got);
     return true;

@@ -7,12 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "nprcheck/hash.hpp"
 #include "nprcheck/status.hpp"
 
 namespace nprcheck::reader {
 
 /// A file read block by block, inflated on the fly when it starts with the gzip magic 1f 8b.
-/// Concatenated gzip members are read as one stream. Errors are sticky.
+/// Concatenated gzip members are read as one stream. Errors are sticky. The bytes on disk are
+/// hashed (SHA-256) as they are read, so the file is never read a second time for its digest.
 class ByteSource {
  public:
   ByteSource() = default;
@@ -33,6 +35,8 @@ class ByteSource {
   [[nodiscard]] uint64_t file_bytes() const { return raw_total_ - (in_len_ - in_pos_); }
   /// Bytes of the (decompressed) stream delivered so far.
   [[nodiscard]] uint64_t stream_bytes() const { return out_total_; }
+  /// SHA-256 (hex) of the file's bytes on disk once they were all read without an error, else "".
+  [[nodiscard]] const std::string& digest() const { return digest_; }
 
  private:
   bool fill();  // reads the next raw block into in_; false at end of file or on error
@@ -53,6 +57,8 @@ class ByteSource {
   uint64_t out_total_ = 0;
   uint64_t max_uncompressed_ = 0;
   std::string error_;
+  Sha256 sha_;          // of the bytes read from the file so far
+  std::string digest_;  // sha_'s digest, set at the end of the file
 };
 
 }  // namespace nprcheck::reader

@@ -95,7 +95,9 @@ class CollectingSink final : public ChunkSink {
 
 }  // namespace reader
 
-ConvertedChunk convert_chunk(RawChunk raw) {
+namespace {
+
+ConvertedChunk convert(RawChunk& raw) {
   ConvertedChunk out;
   out.events = std::move(raw.events);
   out.has_chunk = raw.has_chunk;
@@ -104,17 +106,17 @@ ConvertedChunk convert_chunk(RawChunk raw) {
   if (!raw.has_chunk) return out;
   reader::CollectingSink sink(raw, out.errors);
   try {
-    pugi::xml_document doc;
-    auto res = doc.load_buffer(raw.text.data() + raw.begin, raw.size, pugi::parse_default,
-                               pugi::encoding_utf8);
+    const std::string_view text = std::string_view(raw.text).substr(raw.begin, raw.size);
+    if (reader::fast_convert_chunk(text, sink, raw.melding, raw.file_id, out.episodes)) return out;
+    pugi::xml_node root;
+    auto res = reader::parse_chunk(text, root);
     if (!res) {
       sink.error_at(res.offset > 0 ? static_cast<size_t>(res.offset) : 0,
                     std::string("malformed XML: ") + res.description());
       out.skipped = true;
       return out;
     }
-    if (!reader::convert_objektholder(doc.document_element(), sink, raw.melding, raw.file_id,
-                                      out.episodes)) {
+    if (!reader::convert_objektholder(root, sink, raw.melding, raw.file_id, out.episodes)) {
       out.skipped = true;
       return out;
     }
@@ -124,6 +126,16 @@ ConvertedChunk convert_chunk(RawChunk raw) {
     sink.add({raw.abs, raw.line, raw.col},
              "out of memory while reading this Objektholder: its episodes are skipped");
   }
+  return out;
+}
+
+}  // namespace
+
+ConvertedChunk convert_chunk(RawChunk raw) {
+  ConvertedChunk out = convert(raw);
+  // The text's memory goes back to the reader (accept()), which cuts the next chunks into it:
+  // no allocation per chunk on the reading thread, no free on this one.
+  out.spare_text = std::move(raw.text);
   return out;
 }
 

@@ -26,6 +26,20 @@ class ChunkSink {
 /// bytes, ids and numbers (`…ID`, `…Nr`, `…GUID`) 100, anything else (names, versions) 1000.
 size_t attribute_limit(std::string_view local_name);
 
+/// Parses one Objektholder chunk with pugixml (default options, UTF-8) into a document that this
+/// thread reuses for every chunk: a copy of `text` in the thread's buffer is parsed in place, so
+/// no memory is allocated per chunk beyond pugixml's pages. `root` is the document element, valid
+/// until this thread's next call.
+pugi::xml_parse_result parse_chunk(std::string_view text, pugi::xml_node& root);
+
+/// The fast way to convert one chunk: the light parser (fast_chunk.hpp) and the same conversion.
+/// Returns true with the episodes appended to `out`; false, reporting nothing and leaving `out`
+/// as it was, when the light parser declined the chunk or the conversion found an error: then
+/// parse_chunk() and convert_objektholder() convert it (and report its errors) as always.
+bool fast_convert_chunk(std::string_view text, ChunkSink& sink,
+                        const std::shared_ptr<const MeldingInfo>& melding, uint32_t file_id,
+                        std::vector<Episode>& out);
+
 /// Converts `objektholder` into episodes appended to `out` (with `melding`, `file_id` and their
 /// lines set, sequence left 0). Returns false, leaving `out` as it was, if any error was reported.
 bool convert_objektholder(const pugi::xml_node& objektholder, ChunkSink& sink,

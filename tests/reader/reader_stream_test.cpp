@@ -2,6 +2,7 @@
 // generated files.
 #include <catch2/catch.hpp>
 
+#include "nprcheck/hash.hpp"
 #include "reader/reader_test_util.hpp"
 
 using namespace nprcheck;
@@ -180,4 +181,43 @@ TEST_CASE("deep nesting of unknown elements is read without recursion") {
   CHECK(r.complete);
   CHECK(r.episodes.size() == 2);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("file_sha256 is the hash of the bytes on disk, once the file was read to its end",
+          "[reader][hash]") {
+  auto dir = temp_dir("reader-sha256");
+  std::string text = kHead;
+  for (int p = 0; p < 400; ++p) text += patient(p, 2);  // several input blocks
+  text += kTail;
+  write_file(dir / "plain.xml", text);
+  write_gzip(dir / "packed.xml.gz", text);
+  for (const char* name : {"plain.xml", "packed.xml.gz"}) {
+    const std::string path = (dir / name).string();
+    Diagnostics d;
+    auto reader = EpisodeReader::open(path, 0, d);
+    REQUIRE(reader);
+    CHECK((*reader)->file_sha256().empty());  // nothing read yet
+    std::vector<RawChunk> chunks;
+    size_t seen = 0;
+    while ((*reader)->next_chunks(chunks, 1 << 16)) {
+      std::vector<Episode> episodes;
+      for (auto& c : chunks) (*reader)->accept(convert_chunk(std::move(c)), episodes);
+      seen += episodes.size();
+      chunks.clear();
+    }
+    CHECK(seen == 800);
+    auto expected = sha256_file(path);
+    REQUIRE(expected);
+    CHECK((*reader)->file_sha256() == *expected);
+  }
+  // A file given up after an error is not read to its end: no digest (check hashes it itself).
+  write_file(dir / "broken.xml", std::string(kHead) + "<<" + std::string(1 << 20, ' ') + kTail);
+  Diagnostics d;
+  auto reader = EpisodeReader::open((dir / "broken.xml").string(), 0, d);
+  REQUIRE(reader);
+  std::vector<Episode> out;
+  while ((*reader)->next_batch(out, 100)) {
+  }
+  CHECK_FALSE((*reader)->complete());
+  CHECK((*reader)->file_sha256().empty());
 }
