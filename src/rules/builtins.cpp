@@ -61,7 +61,7 @@ Value fn_join(Frame& f, const Node&, const Value* a) {
   return make_string(FrameAccess::keep(f, std::move(s)));
 }
 
-Value fn_year(Frame&, const Node&, const Value* a) { return make_int(date_of(a[0]).year()); }
+Value fn_year(Frame&, const Node&, const Value* a) { return make_int(year_of(date_of(a[0]))); }
 Value fn_day(Frame&, const Node&, const Value* a) { return make_int(date_of(a[0]).day()); }
 
 // date('YYYY-MM-DD'): the checker turned the literal into a date constant.

@@ -137,6 +137,23 @@ inline Value make_ptr(Kind k, const void* p) {
   return v;
 }
 inline DateTime date_of(const Value& v) { return DateTime{v.i}; }
+/// d.year(), answered from the last year asked on this thread when d falls in it (an episode's
+/// dates, and most episodes', share a year; DateTime::year converts the day to a civil date).
+inline int year_of(DateTime d) {
+  struct Memo {
+    int64_t lo = 1, hi = 0;  ///< [lo, hi): the seconds of `year` (empty at first)
+    int year = 0;
+  };
+  thread_local Memo m;
+  if (d.seconds >= m.lo && d.seconds < m.hi) return m.year;
+  int y = d.year();
+  if (y >= 1 && y <= 9999) {
+    constexpr int64_t kDay = 86400;
+    m = Memo{int64_t{days_from_civil(y, 1, 1)} * kDay, int64_t{days_from_civil(y + 1, 1, 1)} * kDay,
+             y};
+  }
+  return y;
+}
 inline const Kode& kode_of(const Value& v) { return *static_cast<const Kode*>(v.ptr); }
 
 /// Access to a Frame's scratch space for the evaluator, the fields and the built-ins.
