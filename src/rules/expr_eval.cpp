@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstring>
 #include <new>
+#include <type_traits>
 
 #include "expr_ast.hpp"
 
@@ -290,7 +291,14 @@ Value default_of(Frame& f, Type t) {
 [[gnu::noinline]] Value eval_builtin(const Node& n, Frame& f) {
   const BuiltinDef& fn = *n.fn;
   if (fn.lazy) return fn.fn(f, n, nullptr);
-  Value args[3];
+  // Left unconstructed: a built-in reads only the arguments its node has (a set or mapping
+  // name is never read), and setting three defaults was a tenth of this function's work.
+  static_assert(std::is_trivially_destructible_v<Value> && std::is_trivially_copyable_v<Value>);
+  union Args {
+    Args() {}  // NOLINT: members deliberately left uninitialised
+    Value v[3];
+  } slots;
+  Value* args = slots.v;
   size_t argc = n.kids.size();
   for (size_t i = 0; i < argc; ++i) {
     const Node& k = *n.kids[i];
