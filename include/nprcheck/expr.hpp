@@ -113,9 +113,15 @@ class Frame {
   Frame(const Episode& episode, const CodeTables* tables);
 
   /// Binds the scope objects and forgets every `let` value and scratch value.
-  void bind(const Bindings& b);
+  void bind(const Bindings& b) {
+    bindings_ = b;
+    clear_scratch();
+  }
   /// Binds another episode (and `bindings`), keeping the allocated scratch space.
-  void bind(const Episode& episode, const Bindings& b);
+  void bind(const Episode& episode, const Bindings& b) {
+    episode_ = &episode;
+    bind(b);
+  }
 
   [[nodiscard]] const Episode& episode() const { return *episode_; }
   [[nodiscard]] const Bindings& bindings() const { return bindings_; }
@@ -132,7 +138,15 @@ class Frame {
 
  private:
   friend struct detail::FrameAccess;
-  void clear_scratch();
+  // Inline: it runs for every rule and object, and most of it is a few stores.
+  void clear_scratch() {
+    pool_.clear();
+    tmp_.clear();
+    // Forgetting the let values is a new epoch (on wrap-around, every slot is reset).
+    if (++epoch_ == 0) reset_epochs();
+    if (!strings_.empty()) strings_.clear();
+  }
+  void reset_epochs();
 
   const Episode* episode_;
   const CodeTables* tables_;

@@ -15,25 +15,9 @@ using namespace detail;
 Frame::Frame(const Episode& episode, const CodeTables* tables)
     : episode_(&episode), tables_(tables) {}
 
-void Frame::clear_scratch() {
-  pool_.clear();
-  tmp_.clear();
-  // Forgetting the let values is a new epoch (on wrap-around, every slot is reset).
-  if (++epoch_ == 0) {
-    std::fill(let_epoch_.begin(), let_epoch_.end(), 0u);
-    epoch_ = 1;
-  }
-  if (!strings_.empty()) strings_.clear();
-}
-
-void Frame::bind(const Bindings& b) {
-  bindings_ = b;
-  clear_scratch();
-}
-
-void Frame::bind(const Episode& episode, const Bindings& b) {
-  episode_ = &episode;
-  bind(b);
+void Frame::reset_epochs() {
+  std::fill(let_epoch_.begin(), let_epoch_.end(), 0u);
+  epoch_ = 1;
 }
 
 Value Frame::list_at(const Value& list, uint32_t index) const {
