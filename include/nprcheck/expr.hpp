@@ -77,6 +77,7 @@ struct Value {
   Kind kind = Kind::kBool;
   bool null = false;  ///< an absent optional value (see "null" in docs/rule-language.md)
   Kind elem = Kind::kAny;
+  uint32_t len = 0;  ///< kString: the length of the text at `str`
   union {
     bool b;
     int64_t i;        ///< kInt; kDate: seconds since 1970 (DateTime::seconds)
@@ -85,11 +86,22 @@ struct Value {
       uint32_t offset;  ///< first element in the Frame's list pool
       uint32_t size;
     } list;
+    const char* str;  ///< kString: the text (see s())
   };
-  std::string_view s;  ///< kString
 
   Value() : i(0) {}
+  /// kString: the text (empty for any other kind).
+  [[nodiscard]] std::string_view s() const {
+    return kind == Kind::kString ? std::string_view(str, len) : std::string_view();
+  }
+  /// Makes the value the text `t` (its kind is the caller's to set).
+  void set_string(std::string_view t) {
+    str = t.data();
+    len = static_cast<uint32_t>(t.size());
+  }
 };
+// 16 bytes and trivially copyable: passed and returned in registers.
+static_assert(sizeof(Value) == 16);
 
 /// The objects an evaluation is about; which are set depends on the scope (see bind()).
 struct Bindings {

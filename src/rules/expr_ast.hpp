@@ -65,7 +65,7 @@ struct Node {
   uint32_t name_off = 0;  ///< kMember: offset of the field name; kCall: of the function name
   uint32_t depth = 1;     ///< height of the subtree (for the depth limit)
   std::string name;       ///< kIdent, kMember, kCall: the name as written
-  std::string str;        ///< string literal storage (constant.s points here)
+  std::string str;        ///< string literal storage (constant.s() points here)
   std::vector<std::unique_ptr<Node>> kids;
   Value constant;                     ///< kLiteral
   BinOp bop = BinOp::kEq;             ///< kBinary
@@ -120,7 +120,7 @@ inline Value make_int(int64_t i) {
 inline Value make_string(std::string_view s) {
   Value v;
   v.kind = Kind::kString;
-  v.s = s;
+  v.set_string(s);
   return v;
 }
 inline Value make_date(DateTime d) {

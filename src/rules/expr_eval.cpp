@@ -67,7 +67,7 @@ std::string Frame::to_text(const Value& v) const {
     case Kind::kInt:
       return std::to_string(v.i);
     case Kind::kString:
-      return std::string(v.s);
+      return std::string(v.s());
     case Kind::kDate:
       return date_text(v.i);
     case Kind::kList: {
@@ -91,7 +91,7 @@ std::string Frame::to_debug(const Value& v) const {
     case Kind::kBool:
       return v.b ? "true" : "false";
     case Kind::kString:
-      return "'" + std::string(v.s) + "'";
+      return "'" + std::string(v.s()) + "'";
     case Kind::kDate: {
       DateTime d{v.i};
       return d.seconds % 86400 == 0 ? d.date_string() : d.to_string();
@@ -186,7 +186,7 @@ int compare(const Value& a, const Value& b) {
     case Kind::kDate:
       return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
     case Kind::kString: {
-      int c = a.s.compare(b.s);
+      int c = a.s().compare(b.s());
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
     case Kind::kKode:
@@ -206,12 +206,12 @@ int compare(const Value& a, const Value& b) {
         return make_int(
             static_cast<int64_t>(static_cast<uint64_t>(a.i) + static_cast<uint64_t>(b.i)));
       }
-      if (a.s.empty()) return b;
-      if (b.s.empty()) return a;
+      if (a.s().empty()) return b;
+      if (b.s().empty()) return a;
       {
         std::string s;
-        s.reserve(a.s.size() + b.s.size());
-        s.append(a.s).append(b.s);
+        s.reserve(a.s().size() + b.s().size());
+        s.append(a.s()).append(b.s());
         return make_string(FrameAccess::keep(f, std::move(s)));
       }
     case BinOp::kSub:
@@ -244,13 +244,13 @@ int compare(const Value& a, const Value& b) {
 [[gnu::noinline]] Value eval_in(const Node& n, Frame& f) {
   Value x = eval_operand(*n.kids[0], f);
   if (x.null) return make_bool(false);
-  if (n.const_set) return make_bool(n.const_set->count(x.s) != 0);
+  if (n.const_set) return make_bool(n.const_set->count(x.s()) != 0);
   Value list = eval(*n.kids[1], f);
   for (uint32_t i = 0; i < list.list.size; ++i) {
     const Value& e = FrameAccess::element(f, list, i);
     if (e.null) continue;
     if (n.kode_by_verdi) {
-      if (kode_of(e).verdi == x.s) return make_bool(true);
+      if (kode_of(e).verdi == x.s()) return make_bool(true);
     } else if (compare(x, e) == 0) {
       return make_bool(true);
     }
@@ -309,7 +309,7 @@ Value default_of(Frame& f, Type t) {
   std::string s;
   for (const auto& k : n.kids) {
     if (k->op == Op::kLiteral) {
-      s.append(k->constant.s);
+      s.append(k->constant.s());
     } else {
       s += f.to_text(eval(*k, f));
     }
@@ -442,7 +442,7 @@ std::string CompiledExpr::render(Frame& frame) const {
     std::string s;
     for (const auto& k : n->kids) {
       if (k->op == Op::kLiteral) {
-        s.append(k->constant.s);
+        s.append(k->constant.s());
       } else {
         s += frame.to_text(detail::eval(*k, frame));
       }
