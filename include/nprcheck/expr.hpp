@@ -77,6 +77,7 @@ struct Value {
   Kind kind = Kind::kBool;
   bool null = false;  ///< an absent optional value (see "null" in docs/rule-language.md)
   Kind elem = Kind::kAny;
+  uint32_t len = 0;  ///< kString: the length of the text at `str`
   union {
     bool b;
     int64_t i;        ///< kInt; kDate: seconds since 1970 (DateTime::seconds)
@@ -85,11 +86,22 @@ struct Value {
       uint32_t offset;  ///< first element in the Frame's list pool
       uint32_t size;
     } list;
+    const char* str;  ///< kString: the text (see s())
   };
-  std::string_view s;  ///< kString
 
   Value() : i(0) {}
+  /// kString: the text (empty for any other kind).
+  [[nodiscard]] std::string_view s() const {
+    return kind == Kind::kString ? std::string_view(str, len) : std::string_view();
+  }
+  /// Makes the value the text `t` (its kind is the caller's to set).
+  void set_string(std::string_view t) {
+    str = t.data();
+    len = static_cast<uint32_t>(t.size());
+  }
 };
+// 16 bytes and trivially copyable: passed and returned in registers.
+static_assert(sizeof(Value) == 16);
 
 /// The objects an evaluation is about; which are set depends on the scope (see bind()).
 struct Bindings {
@@ -113,9 +125,15 @@ class Frame {
   Frame(const Episode& episode, const CodeTables* tables);
 
   /// Binds the scope objects and forgets every `let` value and scratch value.
-  void bind(const Bindings& b);
+  void bind(const Bindings& b) {
+    bindings_ = b;
+    clear_scratch();
+  }
   /// Binds another episode (and `bindings`), keeping the allocated scratch space.
-  void bind(const Episode& episode, const Bindings& b);
+  void bind(const Episode& episode, const Bindings& b) {
+    episode_ = &episode;
+    bind(b);
+  }
 
   [[nodiscard]] const Episode& episode() const { return *episode_; }
   [[nodiscard]] const Bindings& bindings() const { return bindings_; }
@@ -132,7 +150,15 @@ class Frame {
 
  private:
   friend struct detail::FrameAccess;
-  void clear_scratch();
+  // Inline: it runs for every rule and object, and most of it is a few stores.
+  void clear_scratch() {
+    pool_.clear();
+    tmp_.clear();
+    // Forgetting the let values is a new epoch (on wrap-around, every slot is reset).
+    if (++epoch_ == 0) reset_epochs();
+    if (!strings_.empty()) strings_.clear();
+  }
+  void reset_epochs();
 
   const Episode* episode_;
   const CodeTables* tables_;

@@ -42,9 +42,13 @@ class CodeSet {
   /// Membership of a code: qualified entries of its system and unqualified entries match.
   [[nodiscard]] bool contains(const Kode& kode) const { return contains(kode.system, kode.verdi); }
   /// Membership of a code value of `system`: entries qualified by `system` and unqualified ones.
-  [[nodiscard]] bool contains(KodeSystem system, std::string_view verdi) const;
+  [[nodiscard]] bool contains(KodeSystem system, std::string_view verdi) const {
+    return may_contain(verdi) && contains_filtered(system, verdi);
+  }
   /// Membership of a plain string: unqualified entries only.
-  [[nodiscard]] bool contains(std::string_view verdi) const;
+  [[nodiscard]] bool contains(std::string_view verdi) const {
+    return may_contain(verdi) && contains_filtered(verdi);
+  }
   [[nodiscard]] const std::string& name() const { return name_; }
   /// Number of entries (exact codes + patterns), for `nprcheck rules` listings.
   [[nodiscard]] size_t size() const;
@@ -77,11 +81,35 @@ class CodeSet {
     std::string hi;  ///< empty for a prefix; the upper bound of a range
   };
   struct Group {
+    /// Rejection filter: bit (c0 << 7 | c1) set when some entry may match a value starting
+    /// with the ASCII characters c0 c1 (values shorter than 2 or non-ASCII are not filtered).
+    uint64_t pairs[128 * 128 / 64] = {};
+    /// Marks every pair a value starting with `c0` may begin with.
+    void allow_first(unsigned char c0);
+    /// Marks the pair (c0, c1).
+    void allow_pair(unsigned char c0, unsigned char c1);
+    /// Marks every pair a value matching the prefix or range `p` may begin with.
+    void allow_pattern(const Pattern& p);
     std::unordered_set<std::string, RuleDataHash, std::equal_to<>> exact;
     std::vector<Pattern> by_letter[128];  ///< patterns by their first (ASCII) character
     std::vector<Pattern> other;           ///< patterns starting with a non-ASCII byte or empty
   };
   [[nodiscard]] static bool group_contains(const Group& g, std::string_view verdi);
+  /// False when no entry of any group can match `verdi` (by its first two characters): most
+  /// values asked about are in no set, and this answers them without hashing.
+  [[nodiscard]] bool may_contain(std::string_view verdi) const {
+    if (verdi.size() < 2) return true;
+    auto c0 = static_cast<unsigned char>(verdi[0]);
+    auto c1 = static_cast<unsigned char>(verdi[1]);
+    if ((c0 | c1) >= 128) return true;
+    size_t bit = (static_cast<size_t>(c0) << 7) | c1;
+    return (pairs_[bit >> 6] & (uint64_t{1} << (bit & 63))) != 0;
+  }
+  [[nodiscard]] bool contains_filtered(KodeSystem system, std::string_view verdi) const;
+  [[nodiscard]] bool contains_filtered(std::string_view verdi) const;
+  /// Adds the filter bits of `g` to pairs_.
+  void merge_pairs(const Group& g);
+  uint64_t pairs_[128 * 128 / 64] = {};  ///< the union of every group's Group::pairs
   std::string name_;
   std::unique_ptr<Group> groups_[kGroups];
   std::vector<Entry> entries_;

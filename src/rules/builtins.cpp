@@ -22,24 +22,25 @@ constexpr Type kIntList{Kind::kList, Kind::kInt};
 Value fn_has(Frame&, const Node&, const Value* a) { return make_bool(!a[0].null); }
 
 Value fn_size(Frame&, const Node&, const Value* a) {
-  return make_int(a[0].kind == Kind::kList ? a[0].list.size : static_cast<int64_t>(a[0].s.size()));
+  return make_int(a[0].kind == Kind::kList ? a[0].list.size
+                                           : static_cast<int64_t>(a[0].s().size()));
 }
 
 Value fn_starts_with(Frame&, const Node&, const Value* a) {
-  return make_bool(a[0].s.substr(0, a[1].s.size()) == a[1].s);
+  return make_bool(a[0].s().substr(0, a[1].s().size()) == a[1].s());
 }
 
 Value fn_ends_with(Frame&, const Node&, const Value* a) {
-  return make_bool(a[0].s.size() >= a[1].s.size() &&
-                   a[0].s.substr(a[0].s.size() - a[1].s.size()) == a[1].s);
+  return make_bool(a[0].s().size() >= a[1].s().size() &&
+                   a[0].s().substr(a[0].s().size() - a[1].s().size()) == a[1].s());
 }
 
 Value fn_contains(Frame&, const Node&, const Value* a) {
-  return make_bool(a[0].s.find(a[1].s) != std::string_view::npos);
+  return make_bool(a[0].s().find(a[1].s()) != std::string_view::npos);
 }
 
 Value fn_substr(Frame&, const Node&, const Value* a) {
-  std::string_view s = a[0].s;
+  std::string_view s = a[0].s();
   int64_t start = std::clamp<int64_t>(a[1].i, 0, static_cast<int64_t>(s.size()));
   int64_t len = std::clamp<int64_t>(a[2].i, 0, static_cast<int64_t>(s.size()) - start);
   return make_string(s.substr(static_cast<size_t>(start), static_cast<size_t>(len)));
@@ -55,13 +56,13 @@ Value fn_tostring(Frame& f, const Node&, const Value* a) {
 Value fn_join(Frame& f, const Node&, const Value* a) {
   std::string s;
   for (uint32_t i = 0; i < a[0].list.size; ++i) {
-    if (i > 0) s.append(a[1].s);
+    if (i > 0) s.append(a[1].s());
     s += f.to_text(FrameAccess::element(f, a[0], i));
   }
   return make_string(FrameAccess::keep(f, std::move(s)));
 }
 
-Value fn_year(Frame&, const Node&, const Value* a) { return make_int(date_of(a[0]).year()); }
+Value fn_year(Frame&, const Node&, const Value* a) { return make_int(year_of(date_of(a[0]))); }
 Value fn_day(Frame&, const Node&, const Value* a) { return make_int(date_of(a[0]).day()); }
 
 // date('YYYY-MM-DD'): the checker turned the literal into a date constant.
@@ -219,7 +220,7 @@ Value fn_tekst_of(Frame& f, const Node&, const Value* a) {
   const DateTime far{int64_t{253402214400}};  // 9999-12-31
   for (KodeSystem s :
        {KodeSystem::kNcrp, KodeSystem::kNcsp, KodeSystem::kNcmp, KodeSystem::kIcd10}) {
-    std::string_view x = t->tekst(s, a[0].s, far);
+    std::string_view x = t->tekst(s, a[0].s(), far);
     if (!x.empty()) return make_string(x);
   }
   return make_string({});
@@ -288,16 +289,16 @@ Value fn_foreldrekode(Frame& f, const Node&, const Value* a) {
 Value fn_code_valid(Frame& f, const Node&, const Value* a) {
   const CodeTables* t = f.tables();
   KodeSystem s;
-  if (t == nullptr || !parse_kode_system(a[0].s, s) || s == KodeSystem::kOther) {
+  if (t == nullptr || !parse_kode_system(a[0].s(), s) || s == KodeSystem::kOther) {
     return make_bool(false);
   }
-  return make_bool(t->valid_on(s, a[1].s, date_of(a[2])));
+  return make_bool(t->valid_on(s, a[1].s(), date_of(a[2])));
 }
 
 Value fn_table_loaded(Frame& f, const Node&, const Value* a) {
   const CodeTables* t = f.tables();
   KodeSystem s;
-  if (t == nullptr || !parse_kode_system(a[0].s, s) || s == KodeSystem::kOther) {
+  if (t == nullptr || !parse_kode_system(a[0].s(), s) || s == KodeSystem::kOther) {
     return make_bool(false);
   }
   return make_bool(a[1].i > 0 && a[1].i < 10000 && t->has_year(s, static_cast<int>(a[1].i)));
@@ -307,7 +308,7 @@ Value fn_table_loaded(Frame& f, const Node&, const Value* a) {
 
 Value fn_in_set(Frame&, const Node& n, const Value* a) {
   if (a[0].kind == Kind::kKode) return make_bool(n.set->contains(kode_of(a[0])));
-  return make_bool(n.set->contains(a[0].s));
+  return make_bool(n.set->contains(a[0].s()));
 }
 
 Value fn_lookup(Frame& f, const Node& n, const Value*) {
@@ -323,7 +324,7 @@ Value fn_lookup(Frame& f, const Node& n, const Value*) {
   for (size_t i = 0; i < k; ++i) {
     Value v = eval(*keys.kids[i], f);
     if (v.null) return make_string({});
-    p[i] = v.s;
+    p[i] = v.s();
   }
   return make_string(n.mapping->lookup(std::span<const std::string_view>(p, k)));
 }

@@ -65,7 +65,7 @@ struct Node {
   uint32_t name_off = 0;  ///< kMember: offset of the field name; kCall: of the function name
   uint32_t depth = 1;     ///< height of the subtree (for the depth limit)
   std::string name;       ///< kIdent, kMember, kCall: the name as written
-  std::string str;        ///< string literal storage (constant.s points here)
+  std::string str;        ///< string literal storage (constant.s() points here)
   std::vector<std::unique_ptr<Node>> kids;
   Value constant;                     ///< kLiteral
   BinOp bop = BinOp::kEq;             ///< kBinary
@@ -120,7 +120,7 @@ inline Value make_int(int64_t i) {
 inline Value make_string(std::string_view s) {
   Value v;
   v.kind = Kind::kString;
-  v.s = s;
+  v.set_string(s);
   return v;
 }
 inline Value make_date(DateTime d) {
@@ -137,6 +137,23 @@ inline Value make_ptr(Kind k, const void* p) {
   return v;
 }
 inline DateTime date_of(const Value& v) { return DateTime{v.i}; }
+/// d.year(), answered from the last year asked on this thread when d falls in it (an episode's
+/// dates, and most episodes', share a year; DateTime::year converts the day to a civil date).
+inline int year_of(DateTime d) {
+  struct Memo {
+    int64_t lo = 1, hi = 0;  ///< [lo, hi): the seconds of `year` (empty at first)
+    int year = 0;
+  };
+  thread_local Memo m;
+  if (d.seconds >= m.lo && d.seconds < m.hi) return m.year;
+  int y = d.year();
+  if (y >= 1 && y <= 9999) {
+    constexpr int64_t kDay = 86400;
+    m = Memo{int64_t{days_from_civil(y, 1, 1)} * kDay, int64_t{days_from_civil(y + 1, 1, 1)} * kDay,
+             y};
+  }
+  return y;
+}
 inline const Kode& kode_of(const Value& v) { return *static_cast<const Kode*>(v.ptr); }
 
 /// Access to a Frame's scratch space for the evaluator, the fields and the built-ins.

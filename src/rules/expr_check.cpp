@@ -415,8 +415,8 @@ class Checker {
       }
       if (spec == Arg::kSystemName && a.op == Op::kLiteral) {
         KodeSystem ks;
-        if (!parse_kode_system(a.constant.s, ks)) {
-          return fail(a, "unknown code system '" + std::string(a.constant.s) +
+        if (!parse_kode_system(a.constant.s(), ks)) {
+          return fail(a, "unknown code system '" + std::string(a.constant.s()) +
                              "': use ICD10, NCSP, NCMP or NCRP");
         }
       }
@@ -450,7 +450,7 @@ class Checker {
     uint32_t off = a.off + 1;
     uint32_t len = a.len >= 2 ? a.len - 2 : a.len;
     const RuleData* data = env_.data();
-    std::string name(a.constant.s);
+    std::string name(a.constant.s());
     if (is_set) {
       call.set = data != nullptr ? data->find_set(name) : nullptr;
       if (call.set != nullptr) return true;
@@ -502,9 +502,9 @@ class Checker {
     if (a.op != Op::kLiteral || !a.is_literal_string) {
       return fail(a, where + " must be a date in quotes ('YYYY-MM-DD')");
     }
-    auto d = parse_date_time(a.constant.s);
+    auto d = parse_date_time(a.constant.s());
     if (!d) {
-      return fail(a, "'" + std::string(a.constant.s) + "' is not a date (YYYY-MM-DD)");
+      return fail(a, "'" + std::string(a.constant.s()) + "' is not a date (YYYY-MM-DD)");
     }
     a.constant = make_date(*d);
     a.type = Type{Kind::kDate};
@@ -605,7 +605,7 @@ class Checker {
                                   [](const NodePtr& k) { return k->op == Op::kLiteral; });
       if (constant) {
         n.const_set = std::make_unique<std::unordered_set<std::string_view, ViewHash>>();
-        for (const auto& k : r.kids) n.const_set->insert(k->constant.s);
+        for (const auto& k : r.kids) n.const_set->insert(k->constant.s());
       }
     }
     n.type = Type{Kind::kBool};

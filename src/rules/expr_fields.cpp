@@ -166,7 +166,7 @@ const FieldDef kFields[] = {
      [](const Value& o, Frame&) {
        const Episode& e = E(o);
        if (!e.pasient || e.pasient->fodselsar == 0) return null_of(kIntT);
-       return make_int(e.inn.year() - e.pasient->fodselsar);
+       return make_int(year_of(e.inn) - e.pasient->fodselsar);
      }},
     {Kind::kEpisode, "tiltak", kTiltakList, false, "every Tiltak, in document order",
      [](const Value& o, Frame& f) { return FrameAccess::list_of(f, E(o).tiltak, Kind::kTiltak); }},

@@ -65,7 +65,40 @@ uint64_t key_hash(std::span<const std::string_view> keys) {
 
 // ---- CodeSet ----
 
+void CodeSet::Group::allow_first(unsigned char c0) {
+  if (c0 >= 128) return;  // a value starting with it is never filtered
+  for (size_t w = 0; w < 2; ++w) pairs[c0 * 2 + w] = ~uint64_t{0};
+}
+
+void CodeSet::Group::allow_pair(unsigned char c0, unsigned char c1) {
+  if (c0 >= 128 || c1 >= 128) return;  // a value starting with them is never filtered
+  size_t bit = (static_cast<size_t>(c0) << 7) | c1;
+  pairs[bit >> 6] |= uint64_t{1} << (bit & 63);
+}
+
+void CodeSet::Group::allow_pattern(const Pattern& p) {
+  const std::string& lo = p.lo;
+  if (p.hi.empty() && lo.size() >= 2) {  // a prefix: its first two characters
+    allow_pair(static_cast<unsigned char>(lo[0]), static_cast<unsigned char>(lo[1]));
+  } else if (!lo.empty() && (p.hi.empty() || p.hi[0] == lo[0])) {
+    // A one-character prefix, or a range within one letter (lo <= value <= hi on the first
+    // character forces it): any second character.
+    allow_first(static_cast<unsigned char>(lo[0]));
+  } else {
+    std::fill(std::begin(pairs), std::end(pairs), ~uint64_t{0});  // anything may match
+  }
+}
+
 bool CodeSet::group_contains(const Group& g, std::string_view verdi) {
+  // Most values are in no set: two characters and a bit rule them out before any hashing.
+  if (verdi.size() >= 2) {
+    auto c0 = static_cast<unsigned char>(verdi[0]);
+    auto c1 = static_cast<unsigned char>(verdi[1]);
+    if ((c0 | c1) < 128) {
+      size_t bit = (static_cast<size_t>(c0) << 7) | c1;
+      if ((g.pairs[bit >> 6] & (uint64_t{1} << (bit & 63))) == 0) return false;
+    }
+  }
   if (g.exact.find(verdi) != g.exact.end()) return true;
   auto matches = [&](const Pattern& p) {
     if (p.hi.empty()) return verdi.size() >= p.lo.size() && verdi.substr(0, p.lo.size()) == p.lo;
@@ -82,13 +115,17 @@ bool CodeSet::group_contains(const Group& g, std::string_view verdi) {
   return std::any_of(g.other.begin(), g.other.end(), matches);
 }
 
-bool CodeSet::contains(KodeSystem system, std::string_view verdi) const {
+void CodeSet::merge_pairs(const Group& g) {
+  for (size_t w = 0; w < std::size(pairs_); ++w) pairs_[w] |= g.pairs[w];
+}
+
+bool CodeSet::contains_filtered(KodeSystem system, std::string_view verdi) const {
   if (groups_[0] && group_contains(*groups_[0], verdi)) return true;
   const auto& g = groups_[group_index(system)];
   return g && group_contains(*g, verdi);
 }
 
-bool CodeSet::contains(std::string_view verdi) const {
+bool CodeSet::contains_filtered(std::string_view verdi) const {
   return groups_[0] && group_contains(*groups_[0], verdi);
 }
 
@@ -96,7 +133,13 @@ size_t CodeSet::size() const { return size_; }
 
 void CodeSet::add_code(std::string_view verdi, uint32_t line) {
   if (!groups_[0]) groups_[0] = std::make_unique<Group>();
-  if (groups_[0]->exact.insert(undotted(verdi)).second) {
+  std::string text = undotted(verdi);
+  if (text.size() >= 2) {
+    groups_[0]->allow_pair(static_cast<unsigned char>(text[0]),
+                           static_cast<unsigned char>(text[1]));
+    merge_pairs(*groups_[0]);
+  }
+  if (groups_[0]->exact.insert(std::move(text)).second) {
     ++size_;
     entries_.push_back(
         Entry{Entry::Kind::kExact, false, KodeSystem::kOther, undotted(verdi), {}, line});
@@ -164,9 +207,16 @@ bool CodeSet::add_entry(std::string_view entry, std::string& error, uint32_t lin
   rec.line = line;
   entries_.push_back(std::move(rec));
   if (exact) {
+    // (A shorter value than 2 characters is never filtered.)
+    if (text.size() >= 2) {
+      grp.allow_pair(static_cast<unsigned char>(text[0]), static_cast<unsigned char>(text[1]));
+      merge_pairs(grp);
+    }
     grp.exact.insert(text);
     return true;
   }
+  grp.allow_pattern(p);
+  merge_pairs(grp);
   auto c = p.lo.empty() ? 0 : static_cast<unsigned char>(p.lo[0]);
   bool one_letter = !p.lo.empty() && c < 128 && (p.hi.empty() || p.hi[0] == p.lo[0]);
   if (one_letter) {

@@ -297,6 +297,27 @@ void run_rule(const CompiledRule& rule, const Episode& e, int32_t day, const Eva
   }
 }
 
+// run_rule() without a trace, the per-episode path: `o` is reused for every rule and object.
+void run_rule_fast(const CompiledRule& rule, const Episode& e, int32_t day, const EvalContext& ctx,
+                   std::vector<Finding>& out, ObjectOutcome& o) {
+  if (day < rule.from_day || day > rule.to_day) return;
+  const RuleInfo& r = rule.info;
+  const Applicable a = applicable(rule, day);
+  uint32_t index = 0;
+  std::optional<std::unordered_set<std::string>> distinct_seen;  // as in run_rule()
+  for_each_object(r.scope, e, [&](const ScopeObject& obj, uint32_t line) {
+    uint32_t i = index++;
+    a.program->run(e, obj, ctx, false, o);
+    if (!o.applies || o.holds) return;
+    Finding f = make_finding(r, a, e, line, i, std::move(o), ctx);
+    if (r.distinct) {
+      if (!distinct_seen) distinct_seen.emplace();
+      if (!distinct_seen->insert(codes_key(f)).second) return;
+    }
+    out.push_back(std::move(f));
+  });
+}
+
 std::string read_file(const fs::path& p) {
   auto bytes = read_regular_file(p, kMaxSmallFileBytes);
   return bytes ? std::move(*bytes) : std::string();
@@ -446,7 +467,8 @@ const RuleInfo* RuleSet::find(std::string_view id) const {
 void RuleSet::evaluate(const Episode& episode, const EvalContext& ctx,
                        std::vector<Finding>& out) const {
   const int32_t day = episode.slutt_dato().day();
-  for (size_t i : impl_->active) run_rule(impl_->rules[i], episode, day, ctx, out, nullptr);
+  ObjectOutcome o;
+  for (size_t i : impl_->active) run_rule_fast(impl_->rules[i], episode, day, ctx, out, o);
 }
 
 bool RuleSet::evaluate_rule(std::string_view id, const Episode& episode, const EvalContext& ctx,

@@ -230,6 +230,15 @@ TEST_CASE("general built-ins", "[expr][eval][builtins]") {
   CHECK(ev("join(prosedyre.koder, ' + ')", e, Scope::kProsedyre, p1) == "'JJX00 + ZXM00'");
   CHECK(ev("join([1, 2], '-')", e) == "'1-2'");
   CHECK(ev("year(episode.innDatoTid)", e) == "2017");
+  // year() remembers the last year asked: dates on both sides of its edges, in turn.
+  CHECK(ev("year(date('2016-12-31'))", e) == "2016");
+  CHECK(ev("year(date('2017-01-01'))", e) == "2017");
+  CHECK(ev("year(date('2017-12-31'))", e) == "2017");
+  CHECK(ev("year(date('2016-01-01'))", e) == "2016");
+  CHECK(ev("year(date('2015-12-31'))", e) == "2015");
+  CHECK(ev("year(date('2018-01-01'))", e) == "2018");
+  CHECK(ev("year(date('1969-12-31'))", e) == "1969");
+  CHECK(ev("year(date('1970-01-01'))", e) == "1970");
   CHECK(ev("day(date('1970-01-02'))", e) == "1");
   CHECK(ev("day(episode.utDatoTid) - day(episode.innDatoTid)", e) == "0");
   CHECK(ev("date('2017-01-01')", e) == "2017-01-01");

@@ -228,3 +228,51 @@ TEST_CASE("a data path that is a file is an error", "[ruledata][errors]") {
   REQUIRE(diags.all().size() == 1);
   CHECK(diags.all()[0].message == "rule data path is not a directory");
 }
+
+TEST_CASE("code set membership agrees with its entries on every two-letter start",
+          "[ruledata][set]") {
+  // contains() rules most values out by their first two characters; this checks that filter
+  // against the entries' own meaning, for every value built from a grid of characters.
+  CodeSet s("filtered");
+  std::string error;
+  for (const char* e :
+       {"C61", "KE*", "N70-N98", "A00-B99", "Q*", "X9", "Y", "ICD10:DZ*", "NCSP:M1-M3", "ZZ1*"}) {
+    REQUIRE(s.add_entry(e, error));
+  }
+  s.add_code("\xC3\x85X1");  // a non-ASCII code from a mapping include
+  auto matches = [&](const CodeSet::Entry& e, std::string_view v) {
+    switch (e.kind) {
+      case CodeSet::Entry::Kind::kExact:
+        return v == e.lo;
+      case CodeSet::Entry::Kind::kPrefix:
+        return v.substr(0, e.lo.size()) == e.lo;
+      case CodeSet::Entry::Kind::kRange:
+        return v.substr(0, e.lo.size()) >= e.lo && v.substr(0, e.hi.size()) <= e.hi;
+    }
+    return false;
+  };
+  auto expected = [&](KodeSystem sys, std::string_view v, bool plain) {
+    for (const auto& e : s.entries()) {
+      if (e.qualified && (plain || e.system != sys)) continue;
+      if (matches(e, v)) return true;
+    }
+    return false;
+  };
+  const std::string chars = "0123459ABCDEKMNQXYZ\xC3";
+  std::vector<std::string> values = {"", "Y", "C", "X9", "\xC3\x85X1", "\xC3\x85X2"};
+  for (char a : chars) {
+    for (char b : chars) {
+      for (const char* tail : {"", "1", "99", "A0"}) values.push_back(std::string{a, b} + tail);
+    }
+  }
+  int in_set = 0;
+  for (const auto& v : values) {
+    CAPTURE(v);
+    CHECK(s.contains(v) == expected(KodeSystem::kOther, v, true));
+    CHECK(s.contains(KodeSystem::kIcd10, v) == expected(KodeSystem::kIcd10, v, false));
+    CHECK(s.contains(KodeSystem::kNcsp, v) == expected(KodeSystem::kNcsp, v, false));
+    in_set += s.contains(KodeSystem::kNcsp, v) ? 1 : 0;
+  }
+  CHECK(in_set > 100);  // the grid reaches both sides of the filter
+  CHECK(in_set < static_cast<int>(values.size()) / 2);
+}
