@@ -14,17 +14,6 @@ namespace nprcheck {
 
 namespace {
 
-bool parse_kode_system(std::string_view name, KodeSystem& out) {
-  for (KodeSystem s : {KodeSystem::kIcd10, KodeSystem::kNcsp, KodeSystem::kNcmp, KodeSystem::kNcrp,
-                       KodeSystem::kSarkode, KodeSystem::kPakkeforlop, KodeSystem::kOther}) {
-    if (name == kode_system_name(s)) {
-      out = s;
-      return true;
-    }
-  }
-  return false;
-}
-
 const char* novelty_name(Finding::Novelty n) {
   switch (n) {
     case Finding::Novelty::kNew:
@@ -95,21 +84,9 @@ void append_finding_json(std::string& out, const Finding& f) {
   append_json_string(out, f.file);
   out += R"(,"line":)";
   report::append_uint(out, f.line);
-  out += R"(,"codes":[)";
-  bool first = true;
-  for (const auto& c : f.codes) {
-    out += first ? R"({"value":)" : R"(,{"value":)";
-    first = false;
-    append_json_string(out, c.verdi);
-    out += R"(,"system":")";
-    out += kode_system_name(c.system);
-    out += R"(","year":)";
-    append_int(out, c.table_year);
-    out += R"(,"text":)";
-    append_json_string(out, c.tekst);
-    out += '}';
-  }
-  out += R"(],"message":)";
+  out += R"(,"codes":)";
+  report::append_codes_json(out, f.codes);
+  out += R"(,"message":)";
   append_json_string(out, f.message);
   // The finding's identity across runs: what a waiver's `fingerprint` refers to.
   out += R"(,"fingerprint":")";
@@ -186,7 +163,7 @@ Result<Finding> report::finding_from_json_generic(std::string_view line) {
           !get_opt(cj, "year", c.table_year, error) || !get_opt(cj, "text", c.tekst, error)) {
         return Status::invalid_input("codes: " + error);
       }
-      if (!system.empty() && !parse_kode_system(system, c.system)) {
+      if (!system.empty() && !report::kode_system_from_name(system, c.system)) {
         return Status::invalid_input("codes: unknown system '" + system + "'");
       }
       f.codes.push_back(std::move(c));

@@ -16,17 +16,6 @@ namespace nprcheck::report {
 
 namespace {
 
-bool parse_kode_system(std::string_view name, KodeSystem& out) {
-  for (KodeSystem s : {KodeSystem::kIcd10, KodeSystem::kNcsp, KodeSystem::kNcmp, KodeSystem::kNcrp,
-                       KodeSystem::kSarkode, KodeSystem::kPakkeforlop, KodeSystem::kOther}) {
-    if (name == kode_system_name(s)) {
-      out = s;
-      return true;
-    }
-  }
-  return false;
-}
-
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -166,7 +155,7 @@ bool parse_finding_line(std::string_view text, Finding& f) {
         return false;
       }
       c.system = KodeSystem::kOther;
-      if (!scratch.empty() && !parse_kode_system(scratch, c.system)) return false;
+      if (!scratch.empty() && !kode_system_from_name(scratch, c.system)) return false;
     } while (l.lit(","));
     if (!l.lit("]")) return false;
   }

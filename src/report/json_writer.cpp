@@ -224,4 +224,33 @@ void append_uint(std::string& out, uint64_t v) {
   out.append(buf, static_cast<size_t>(r.ptr - buf));
 }
 
+void append_codes_json(std::string& out, const std::vector<FindingCode>& codes) {
+  out += '[';
+  bool first = true;
+  for (const auto& c : codes) {
+    out += first ? R"({"value":)" : R"(,{"value":)";
+    first = false;
+    append_json_string(out, c.verdi);
+    out += R"(,"system":")";
+    out += kode_system_name(c.system);
+    out += R"(","year":)";
+    append_int(out, c.table_year);
+    out += R"(,"text":)";
+    append_json_string(out, c.tekst);
+    out += '}';
+  }
+  out += ']';
+}
+
+bool kode_system_from_name(std::string_view name, KodeSystem& out) {
+  for (KodeSystem s : {KodeSystem::kIcd10, KodeSystem::kNcsp, KodeSystem::kNcmp, KodeSystem::kNcrp,
+                       KodeSystem::kSarkode, KodeSystem::kPakkeforlop, KodeSystem::kOther}) {
+    if (name == kode_system_name(s)) {
+      out = s;
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace nprcheck::report

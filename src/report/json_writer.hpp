@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "nprcheck/finding.hpp"
 
 namespace nprcheck::report {
 
@@ -25,5 +28,10 @@ bool is_valid_utf8(std::string_view s);
 void append_int(std::string& out, int64_t v);
 /// Appends an unsigned integer in decimal.
 void append_uint(std::string& out, uint64_t v);
+/// Appends a finding's codes as the JSON array findings.ndjson and SARIF share:
+/// `[{"value":..,"system":"ICD10","year":2015,"text":..},...]`.
+void append_codes_json(std::string& out, const std::vector<FindingCode>& codes);
+/// The system whose kode_system_name() is exactly `name` (as the writers spell it).
+bool kode_system_from_name(std::string_view name, KodeSystem& out);
 
 }  // namespace nprcheck::report

@@ -111,21 +111,8 @@ void append_result(std::string& out, const Finding& f, int rule_index) {
   append_json_string(out, f.avdeling);
   out += R"(,"dato":)";
   append_json_string(out, f.dato);
-  out += R"(,"codes":[)";
-  bool first = true;
-  for (const auto& c : f.codes) {
-    out += first ? R"({"value":)" : R"(,{"value":)";
-    first = false;
-    append_json_string(out, c.verdi);
-    out += R"(,"system":")";
-    out += kode_system_name(c.system);
-    out += R"(","year":)";
-    append_int(out, c.table_year);
-    out += R"(,"text":)";
-    append_json_string(out, c.tekst);
-    out += '}';
-  }
-  out += ']';
+  out += R"(,"codes":)";
+  report::append_codes_json(out, f.codes);
   if (!f.first_seen.empty()) {
     out += R"(,"firstSeen":)";
     append_json_string(out, f.first_seen);
