@@ -1,0 +1,86 @@
+#pragma once
+/// The hash index of the code tables: an open-addressing set of 32-bit ids whose keys (codes,
+/// prefixes of codes) live elsewhere, and the hash of a code, which extends one byte at a time.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace nprcheck::table_rows {
+
+/// FNV-1a over the bytes of a code, extended one byte at a time (a code's prefixes hash on the
+/// way), and a final multiply that spreads it over the top bits, where the tables take the slot.
+inline constexpr uint64_t kFnvBasis = 14695981039346656037ULL;
+inline constexpr uint64_t kFnvPrime = 1099511628211ULL;
+constexpr uint64_t fnv_step(uint64_t h, char c) {
+  return (h ^ static_cast<unsigned char>(c)) * kFnvPrime;
+}
+constexpr uint64_t fnv_final(uint64_t h) { return (h ^ (h >> 32)) * 0x9E3779B97F4A7C15ULL; }
+inline uint64_t code_hash(std::string_view s) {
+  uint64_t h = kFnvBasis;
+  for (char c : s) h = fnv_step(h, c);
+  return fnv_final(h);
+}
+
+/// An open-addressing hash set of 32-bit ids whose keys live elsewhere (the codes in
+/// SystemData::entries): one array, no node or key string per id. The caller passes the hash
+/// and a predicate "id has the key"; linear probing, at most half full.
+class IdTable {
+ public:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+
+  [[nodiscard]] uint32_t size() const { return count_; }
+
+  /// The id whose key matches (`is_key(id)`), or kEmpty.
+  template <typename IsKey>
+  [[nodiscard]] uint32_t find(uint64_t hash, IsKey&& is_key) const {
+    if (slots_.empty()) return kEmpty;
+    for (size_t i = slot(hash);; i = (i + 1) & mask()) {
+      const uint32_t id = slots_[i];
+      if (id == kEmpty || is_key(id)) return id;
+    }
+  }
+  /// Adds `id` (not in the table yet); `hash_of(id)` rehashes the ids already in when it grows.
+  template <typename HashOf>
+  void insert(uint64_t hash, uint32_t id, HashOf&& hash_of) {
+    if (2 * (size_t{count_} + 1) > slots_.size()) grow(size_t{count_} + 1, hash_of);
+    place(hash, id);
+    ++count_;
+  }
+  /// Room for `n` ids without growing.
+  template <typename HashOf>
+  void reserve(size_t n, HashOf&& hash_of) {
+    if (2 * n > slots_.size()) grow(n, hash_of);
+  }
+
+ private:
+  [[nodiscard]] size_t mask() const { return slots_.size() - 1; }
+  [[nodiscard]] size_t slot(uint64_t hash) const { return hash >> shift_; }
+  void place(uint64_t hash, uint32_t id) {
+    size_t i = slot(hash);
+    while (slots_[i] != kEmpty) i = (i + 1) & mask();
+    slots_[i] = id;
+  }
+  template <typename HashOf>
+  void grow(size_t n, HashOf&& hash_of) {
+    size_t cap = 16;
+    int bits = 4;
+    while (cap < 2 * n) {
+      cap *= 2;
+      ++bits;
+    }
+    std::vector<uint32_t> old = std::exchange(slots_, std::vector<uint32_t>(cap, kEmpty));
+    shift_ = 64 - bits;
+    for (uint32_t id : old) {
+      if (id != kEmpty) place(hash_of(id), id);
+    }
+  }
+
+  std::vector<uint32_t> slots_;
+  int shift_ = 64;
+  uint32_t count_ = 0;
+};
+
+}  // namespace nprcheck::table_rows
