@@ -27,19 +27,13 @@ using namespace table_rows;
 constexpr std::array<KodeSystem, 3> kProcedureSystems = {KodeSystem::kNcsp, KodeSystem::kNcmp,
                                                          KodeSystem::kNcrp};
 
-/// A proper prefix of some reportable code: its first `len` characters of entry `id`, and the
-/// range [first, last) in SystemData::sorted of the codes that are longer and start with it.
-struct PrefixRange {
-  uint32_t id = 0;
-  uint32_t len = 0;
-  uint32_t first = 0;
-  uint32_t last = 0;
-};
-
 /// Everything loaded for one code system.
 struct SystemData {
   std::vector<CodeEntry> entries;
   IdTable index;  ///< entry ids by code
+  /// The periods of every row added, by entry id, in file order: build_indexes() moves them
+  /// into their entries, each entry's vector allocated once at its size.
+  std::vector<std::pair<uint32_t, CodeEntry::Period>> pending;
   /// Every proper prefix of a reportable code, once (codes sharing a prefix are contiguous in
   /// sorted order), and their ids by prefix text.
   std::vector<PrefixRange> prefixes;
@@ -108,15 +102,6 @@ bool has_reportable_period(const CodeEntry& e) {
                      [](const auto& p) { return p.rapporteres_til_npr; });
 }
 
-/// The first 8 bytes of a code, big-endian (zero-padded): ordered as the codes, ties aside.
-uint64_t sort_key(std::string_view s) {
-  uint64_t k = 0;
-  for (size_t i = 0; i < 8; ++i) {
-    k = (k << 8) | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0U);
-  }
-  return k;
-}
-
 /// `sorted` in code order, reportable codes only.
 void sort_codes(SystemData& sd) {
   // Only codes reportable in some period make a prefix "have longer codes": a category with
@@ -170,7 +155,17 @@ void build_prefixes(SystemData& sd) {
     sd.prefix_index.insert(hashes[p], p, prefix_hash);
 }
 
+/// Moves the pending periods into their entries, in the order they were added.
+void take_periods(SystemData& sd) {
+  std::vector<uint32_t> count(sd.entries.size(), 0);
+  for (const auto& [id, p] : sd.pending) ++count[id];
+  for (uint32_t id = 0; id < sd.entries.size(); ++id) sd.entries[id].periods.reserve(count[id]);
+  for (auto& [id, p] : sd.pending) sd.entries[id].periods.push_back(std::move(p));
+  std::vector<std::pair<uint32_t, CodeEntry::Period>>().swap(sd.pending);
+}
+
 void build_indexes(SystemData& sd) {
+  take_periods(sd);
   for (auto& e : sd.entries) normalize_periods(e.periods);
   sort_codes(sd);
   build_prefixes(sd);
@@ -245,6 +240,8 @@ struct CodeTables::Impl {
   void add(ParsedFile&& f, std::string file, std::string sha256) {
     SystemData& sd = systems[static_cast<size_t>(system_index(f.system))];
     sd.index.reserve(sd.entries.size() + f.rows.size(), sd.entry_hash());
+    reserve_more(sd.entries, f.rows.size());
+    reserve_more(sd.pending, f.rows.size());
     for (Row& r : f.rows) {
       const uint64_t h = code_hash(r.kode);
       uint32_t id = sd.index.find(h, [&](uint32_t i) { return sd.entries[i].verdi == r.kode; });
@@ -262,7 +259,7 @@ struct CodeTables::Impl {
       e.uspesifikk = e.uspesifikk || r.uspesifikk;
       if (!r.foreldrekode.empty()) e.foreldrekode = std::move(r.foreldrekode);
       if (r.kjonn != KodeKjonn::kAlle) e.kjonn = r.kjonn;
-      e.periods.push_back(std::move(r.period));
+      sd.pending.emplace_back(id, std::move(r.period));
     }
     for (int y = std::max(f.year_from, kMinYear); y <= std::min(f.year_to, kMaxYear); ++y) {
       sd.covered[static_cast<size_t>(y - kMinYear)] = true;

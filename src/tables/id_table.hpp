@@ -1,7 +1,9 @@
 #pragma once
 /// The hash index of the code tables: an open-addressing set of 32-bit ids whose keys (codes,
-/// prefixes of codes) live elsewhere, and the hash of a code, which extends one byte at a time.
+/// prefixes of codes) live elsewhere, the hash of a code, which extends one byte at a time, and
+/// the prefix ranges and sort keys the index is built from.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -82,5 +84,29 @@ class IdTable {
   int shift_ = 64;
   uint32_t count_ = 0;
 };
+
+/// A proper prefix of some reportable code: its first `len` characters of entry `id`, and the
+/// range [first, last) in SystemData::sorted of the codes that are longer and start with it.
+struct PrefixRange {
+  uint32_t id = 0;
+  uint32_t len = 0;
+  uint32_t first = 0;
+  uint32_t last = 0;
+};
+
+/// The first 8 bytes of a code, big-endian (zero-padded): ordered as the codes, ties aside.
+inline uint64_t sort_key(std::string_view s) {
+  uint64_t k = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    k = (k << 8) | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0U);
+  }
+  return k;
+}
+
+/// Room for `n` more elements: at least doubling, so that many small files stay linear.
+template <typename T>
+void reserve_more(std::vector<T>& v, size_t n) {
+  if (v.size() + n > v.capacity()) v.reserve(std::max(v.size() + n, 2 * v.capacity()));
+}
 
 }  // namespace nprcheck::table_rows
