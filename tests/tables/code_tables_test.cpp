@@ -524,3 +524,53 @@ TEST_CASE("prefix index: every prefix answers as a scan of the codes would") {
   CHECK(t->more_specific_exists(s, "B12345678", date(2017, 6, 1)));  // B123456780AB, 2017
   CHECK_FALSE(t->more_specific_exists(s, "B123456780", date(2016, 6, 1)));
 }
+
+TEST_CASE("code order does not depend on the order of the rows (runs merged or sorted)") {
+  // P00..P99 and their subdivisions Pxy0..Pxy2, written shuffled (many runs: sorted), in two
+  // ascending halves (two runs: merged) and in order.
+  std::vector<std::string> codes;
+  for (int xy = 0; xy < 100; ++xy) {
+    const std::string c = "P" + std::to_string(xy / 10) + std::to_string(xy % 10);
+    codes.push_back(c);
+    for (int d = 0; d < 3; ++d) codes.push_back(c + std::to_string(d));
+  }
+  std::vector<std::string> shuffled;
+  for (size_t i = 0; i < codes.size(); ++i) shuffled.push_back(codes[(i * 37) % codes.size()]);
+  std::vector<std::string> halves;
+  for (size_t i = 0; i < codes.size(); i += 2) halves.push_back(codes[i]);
+  for (size_t i = 1; i < codes.size(); i += 2) halves.push_back(codes[i]);
+  int variant = 0;
+  for (const auto* order : {&codes, &shuffled, &halves}) {
+    std::string csv = "Kode;Tekst;Gyldig_fra\n";
+    for (const auto& c : *order) csv += c + ";Tekst " + c + ";2015-01-01\n";
+    auto dir = nprcheck::test::scratch_dir("row-order-" + std::to_string(variant++));
+    nprcheck::test::write_file(dir, "ncsp_test.csv", csv);
+    Diagnostics d;
+    auto t = CodeTables::load(dir, d);
+    REQUIRE(t);
+    REQUIRE_FALSE(d.has_errors());
+    auto names = [&](const char* code) {
+      std::string out;
+      for (auto v : t->successors(KodeSystem::kNcsp, code, date(2016, 1, 1))) {
+        out += (out.empty() ? "" : ",") + std::string(v);
+      }
+      return out;
+    };
+    CHECK(names("P") ==
+          "P00,P01,P02,P03,P04,P05,P06,P07,P08,P09,P10,P11,P12,P13,P14,P15,P16,"
+          "P17,P18,P19,P20,P21,P22,P23,P24,P25,P26,P27,P28,P29,P30,P31,P32,P33,"
+          "P34,P35,P36,P37,P38,P39,P40,P41,P42,P43,P44,P45,P46,P47,P48,P49,P50,"
+          "P51,P52,P53,P54,P55,P56,P57,P58,P59,P60,P61,P62,P63,P64,P65,P66,P67,"
+          "P68,P69,P70,P71,P72,P73,P74,P75,P76,P77,P78,P79,P80,P81,P82,P83,P84,"
+          "P85,P86,P87,P88,P89,P90,P91,P92,P93,P94,P95,P96,P97,P98,P99");
+    CHECK(names("P5") == "P50,P51,P52,P53,P54,P55,P56,P57,P58,P59");
+    CHECK(names("P37") == "P370,P371,P372");
+    CHECK(names("P372") == "");
+    for (const auto& c : codes) {
+      INFO(c);
+      CHECK(t->longer_code_exists(KodeSystem::kNcsp, c) == (c.size() == 3));
+      CHECK(t->code_in_range_exists(KodeSystem::kNcsp, c, c));
+    }
+    CHECK_FALSE(t->code_in_range_exists(KodeSystem::kNcsp, "P9A", "P9Z"));
+  }
+}
