@@ -117,29 +117,8 @@ void sort_codes(SystemData& sd) {
     if (a.first != b.first) return a.first < b.first;
     return sd.entries[a.second].verdi < sd.entries[b.second].verdi;
   };
-  // The entries come file by file, a file mostly in code order: a few ascending runs are
-  // merged, pairwise; anything else is sorted (the codes are distinct: one result either way).
-  constexpr size_t kMaxRuns = 32;
-  std::vector<size_t> runs{0};
-  for (size_t i = 1; i < keyed.size() && runs.size() <= kMaxRuns; ++i) {
-    if (less(keyed[i], keyed[i - 1])) runs.push_back(i);
-  }
-  if (runs.size() > kMaxRuns) {
-    std::sort(keyed.begin(), keyed.end(), less);
-  } else {
-    runs.push_back(keyed.size());
-    while (runs.size() > 2) {
-      std::vector<size_t> merged{0};
-      for (size_t r = 0; r + 1 < runs.size(); r += 2) {
-        const size_t last = r + 2 < runs.size() ? runs[r + 2] : runs[r + 1];
-        std::inplace_merge(keyed.begin() + static_cast<std::ptrdiff_t>(runs[r]),
-                           keyed.begin() + static_cast<std::ptrdiff_t>(runs[r + 1]),
-                           keyed.begin() + static_cast<std::ptrdiff_t>(last), less);
-        merged.push_back(last);
-      }
-      runs = std::move(merged);
-    }
-  }
+  // The entries come file by file, a file mostly in code order.
+  sort_by_runs(keyed, less);
   sd.sorted.resize(keyed.size());
   for (size_t i = 0; i < keyed.size(); ++i) sd.sorted[i] = keyed[i].second;
 }

@@ -109,4 +109,31 @@ void reserve_more(std::vector<T>& v, size_t n) {
   if (v.size() + n > v.capacity()) v.reserve(std::max(v.size() + n, 2 * v.capacity()));
 }
 
+/// Sorts `v` by `less` (a strict total order: one result whatever the algorithm): a few
+/// ascending runs (a table's codes come file by file, each file mostly in code order) are
+/// merged pairwise; anything else is sorted.
+template <typename T, typename Less>
+void sort_by_runs(std::vector<T>& v, Less less) {
+  constexpr size_t kMaxRuns = 32;
+  std::vector<size_t> runs{0};
+  for (size_t i = 1; i < v.size() && runs.size() <= kMaxRuns; ++i) {
+    if (less(v[i], v[i - 1])) runs.push_back(i);
+  }
+  if (runs.size() > kMaxRuns) {
+    std::sort(v.begin(), v.end(), less);
+    return;
+  }
+  runs.push_back(v.size());
+  auto at = [&](size_t i) { return v.begin() + static_cast<std::ptrdiff_t>(i); };
+  while (runs.size() > 2) {
+    std::vector<size_t> merged{0};
+    for (size_t r = 0; r + 1 < runs.size(); r += 2) {
+      const size_t last = r + 2 < runs.size() ? runs[r + 2] : runs[r + 1];
+      std::inplace_merge(at(runs[r]), at(runs[r + 1]), at(last), less);
+      merged.push_back(last);
+    }
+    runs = std::move(merged);
+  }
+}
+
 }  // namespace nprcheck::table_rows
