@@ -42,9 +42,11 @@ struct SystemData {
   /// Per entry id: its range in `sorted` of longer codes starting with it (as `prefixes`).
   std::vector<std::pair<uint32_t, uint32_t>> longer;
   std::array<bool, kMaxYear - kMinYear + 1> covered{};
-  /// (hash of the text, position in `sorted`) for every reportable period's text, sorted: the
-  /// candidates for a given text without a scan of the system (successors()). Built on first use.
-  mutable std::vector<std::pair<size_t, uint32_t>> by_text;
+  /// Every reportable period's text (once per code) as (position in `sorted`, period), and
+  /// their ids by text: the codes with a given text without a scan of the system
+  /// (successors()). Built on first use.
+  mutable std::vector<std::pair<uint32_t, uint32_t>> texts;
+  mutable IdTable text_index;
   mutable std::once_flag by_text_once;
 
   [[nodiscard]] bool covers(int year) const {
@@ -70,25 +72,23 @@ struct SystemData {
   }
 };
 
-bool same_flags(const CodeEntry::Period& a, const CodeEntry::Period& b) {
-  return a.tekst == b.tekst && a.rapporteres_til_npr == b.rapporteres_til_npr;
-}
-
 /// Sorts the periods of a code and joins touching or overlapping ones with the same text.
 void normalize_periods(std::vector<CodeEntry::Period>& periods) {
   if (periods.size() < 2) return;
   auto by_days = [](const auto& a, const auto& b) {
     return std::tie(a.from_day, a.to_day) < std::tie(b.from_day, b.to_day);
   };
-  // The rows of a code come in file order, mostly by date already.
-  if (!std::is_sorted(periods.begin(), periods.end(), by_days)) {
+  // The rows of a code come in file order, mostly by date already. (std::sort leaves sorted
+  // input of up to 16 as it is, equal periods included; longer input is sorted as before.)
+  if (periods.size() > 16 || !std::is_sorted(periods.begin(), periods.end(), by_days)) {
     std::sort(periods.begin(), periods.end(), by_days);
   }
   size_t out = 0;  // periods[0, out] are the joined ones
   for (size_t i = 1; i < periods.size(); ++i) {
     CodeEntry::Period& last = periods[out];
     CodeEntry::Period& p = periods[i];
-    if (same_flags(last, p) && int64_t{p.from_day} <= int64_t{last.to_day} + 1) {
+    if (last.tekst == p.tekst && last.rapporteres_til_npr == p.rapporteres_til_npr &&
+        int64_t{p.from_day} <= int64_t{last.to_day} + 1) {
       last.to_day = std::max(last.to_day, p.to_day);
       continue;
     }
@@ -211,16 +211,26 @@ Lookup lookup(const SystemData& sd, std::string_view verdi) {
   return l;
 }
 
+uint64_t text_hash(std::string_view s) { return fnv_final(std::hash<std::string_view>{}(s)); }
+
 void build_text_index(const SystemData& sd) {
+  std::vector<uint64_t> hashes;
   for (uint32_t pos = 0; pos < sd.sorted.size(); ++pos) {
-    for (const auto& p : sd.entries[sd.sorted[pos]].periods) {
-      if (p.rapporteres_til_npr && !p.tekst.empty()) {
-        sd.by_text.emplace_back(std::hash<std::string_view>{}(p.tekst), pos);
+    const auto& periods = sd.entries[sd.sorted[pos]].periods;
+    for (uint32_t i = 0; i < periods.size(); ++i) {
+      const auto& p = periods[i];
+      if (!p.rapporteres_til_npr || p.tekst.empty()) continue;
+      if (std::any_of(periods.begin(), periods.begin() + i,
+                      [&](const auto& q) { return q.rapporteres_til_npr && q.tekst == p.tekst; })) {
+        continue;
       }
+      sd.texts.emplace_back(pos, i);
+      hashes.push_back(text_hash(p.tekst));
     }
   }
-  std::sort(sd.by_text.begin(), sd.by_text.end());
-  sd.by_text.erase(std::unique(sd.by_text.begin(), sd.by_text.end()), sd.by_text.end());
+  auto hash_of = [&](uint32_t id) { return hashes[id]; };
+  sd.text_index.reserve(sd.texts.size(), hash_of);
+  for (uint32_t id = 0; id < sd.texts.size(); ++id) sd.text_index.insert(hashes[id], id, hash_of);
 }
 
 bool period_overlaps_year(const CodeEntry::Period& p, int year) {
@@ -473,19 +483,17 @@ std::vector<std::string_view> CodeTables::successors(KodeSystem system, std::str
     if (!out.empty()) return out;
   }
   // 2. Another code with the same text, valid on the date (NCSP TBA10 -> BAX10 "Nålebiopsi av
-  //    tyreoidea"): the candidates come from the text index (a hash may match another text:
-  //    the texts are compared below), in code order.
+  //    tyreoidea"): the candidates come from the text index, in code order.
   const CodeEntry* self = find(system, verdi);
   if (self == nullptr) return out;
   std::call_once(sd->by_text_once, [sd] { build_text_index(*sd); });
   std::vector<uint32_t> candidates;
   for (const auto& q : self->periods) {
     if (q.tekst.empty()) continue;
-    auto [lo, hi] =
-        std::equal_range(sd->by_text.begin(), sd->by_text.end(),
-                         std::pair<size_t, uint32_t>(std::hash<std::string_view>{}(q.tekst), 0),
-                         [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (auto it = lo; it != hi; ++it) candidates.push_back(it->second);
+    sd->text_index.for_each(text_hash(q.tekst), [&](uint32_t id) {
+      const auto [pos, i] = sd->texts[id];
+      if (sd->entries[sd->sorted[pos]].periods[i].tekst == q.tekst) candidates.push_back(pos);
+    });
   }
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());

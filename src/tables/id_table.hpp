@@ -44,6 +44,12 @@ class IdTable {
       if (id == kEmpty || is_key(id)) return id;
     }
   }
+  /// Calls `fn(id)` for every id on the probe path of `hash` (ids of other keys among them).
+  template <typename Fn>
+  void for_each(uint64_t hash, Fn&& fn) const {
+    if (slots_.empty()) return;
+    for (size_t i = slot(hash); slots_[i] != kEmpty; i = (i + 1) & mask()) fn(slots_[i]);
+  }
   /// Adds `id` (not in the table yet); `hash_of(id)` rehashes the ids already in when it grows.
   template <typename HashOf>
   void insert(uint64_t hash, uint32_t id, HashOf&& hash_of) {
