@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <sstream>
 
@@ -73,6 +74,32 @@ std::optional<YAML::Mark> first_alias(const std::string& text) {
   AliasFinder finder;
   parser.HandleNextDocument(finder);
   return finder.alias;
+}
+
+/// True if two places in the tree under `root` are one node, which only an alias makes (the
+/// parse shares the anchored node): each node is compared by identity with the nodes seen
+/// at the same mark, and a node seen before is not entered again (an alias in its own anchor).
+bool shares_a_node(const YAML::Node& root) {
+  std::multimap<int, YAML::Node> seen;  // by mark position
+  std::vector<YAML::Node> todo{root};
+  while (!todo.empty()) {
+    YAML::Node n = std::move(todo.back());
+    todo.pop_back();
+    const int pos = n.Mark().pos;
+    for (auto [it, end] = seen.equal_range(pos); it != end; ++it) {
+      if (it->second.is(n)) return true;
+    }
+    seen.emplace(pos, n);
+    if (n.IsMap()) {
+      for (const auto& kv : n) {
+        todo.push_back(kv.first);
+        todo.push_back(kv.second);
+      }
+    } else if (n.IsSequence()) {
+      for (const auto& item : n) todo.push_back(item);
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -369,12 +396,16 @@ std::optional<RuleSpec> parse_rule_file(const fs::path& path, std::string displa
 
   YAML::Node root;
   try {
-    if (auto alias = first_alias(file.text())) {
-      file.error(diagnostics, SourceFile::pos_of(*alias),
-                 "YAML aliases (*name) are not allowed in rule files: write the values out");
-      return std::nullopt;
-    }
+    // One parse: the event pass that finds where the first alias is runs only when the loaded
+    // tree has one (a syntax error throws the same from either parse).
     root = YAML::Load(file.text());
+    if (shares_a_node(root)) {
+      if (auto alias = first_alias(file.text())) {
+        file.error(diagnostics, SourceFile::pos_of(*alias),
+                   "YAML aliases (*name) are not allowed in rule files: write the values out");
+        return std::nullopt;
+      }
+    }
   } catch (const YAML::ParserException& e) {
     file.error(diagnostics, SourceFile::pos_of(e.mark), "YAML syntax error: " + e.msg);
     return std::nullopt;

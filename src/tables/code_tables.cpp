@@ -10,9 +10,9 @@
 #include <mutex>
 #include <system_error>
 #include <tuple>
-#include <unordered_map>
 #include <utility>
 
+#include "id_table.hpp"
 #include "nprcheck/file_input.hpp"
 #include "table_rows.hpp"
 #include "table_text.hpp"
@@ -27,55 +27,74 @@ using namespace table_rows;
 constexpr std::array<KodeSystem, 3> kProcedureSystems = {KodeSystem::kNcsp, KodeSystem::kNcmp,
                                                          KodeSystem::kNcrp};
 
-/// Hash for heterogeneous look-up: a std::string key found by std::string_view, no allocation.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-
-template <typename V>
-using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
-
 /// Everything loaded for one code system.
 struct SystemData {
   std::vector<CodeEntry> entries;
-  StringMap<uint32_t> index;  ///< code -> entry id
-  /// Every proper prefix of a code -> the range [first, last) in `sorted` of the codes that are
-  /// longer and start with it (codes sharing a prefix are contiguous in sorted order).
-  StringMap<std::pair<uint32_t, uint32_t>> prefixes;
+  IdTable index;  ///< entry ids by code
+  /// The periods of every row added, by entry id, in file order: build_indexes() moves them
+  /// into their entries, each entry's vector allocated once at its size.
+  std::vector<std::pair<uint32_t, CodeEntry::Period>> pending;
+  /// Every proper prefix of a reportable code, once (codes sharing a prefix are contiguous in
+  /// sorted order), and their ids by prefix text.
+  std::vector<PrefixRange> prefixes;
+  IdTable prefix_index;
   std::vector<uint32_t> sorted;  ///< entry ids in code order
   /// Per entry id: its range in `sorted` of longer codes starting with it (as `prefixes`).
   std::vector<std::pair<uint32_t, uint32_t>> longer;
   std::array<bool, kMaxYear - kMinYear + 1> covered{};
-  /// (hash of the text, position in `sorted`) for every reportable period's text, sorted: the
-  /// candidates for a given text without a scan of the system (successors()). Built on first use.
-  mutable std::vector<std::pair<size_t, uint32_t>> by_text;
+  /// Every reportable period's text (once per code) as (position in `sorted`, period), and
+  /// their ids by text: the codes with a given text without a scan of the system
+  /// (successors()). Built on first use.
+  mutable std::vector<std::pair<uint32_t, uint32_t>> texts;
+  mutable IdTable text_index;
   mutable std::once_flag by_text_once;
 
   [[nodiscard]] bool covers(int year) const {
     return year >= kMinYear && year <= kMaxYear && covered[static_cast<size_t>(year - kMinYear)];
   }
-};
 
-bool same_flags(const CodeEntry::Period& a, const CodeEntry::Period& b) {
-  return a.tekst == b.tekst && a.rapporteres_til_npr == b.rapporteres_til_npr;
-}
+  [[nodiscard]] std::string_view prefix_text(const PrefixRange& r) const {
+    return std::string_view(entries[r.id].verdi).substr(0, r.len);
+  }
+  /// The entry id of `verdi`, or IdTable::kEmpty.
+  [[nodiscard]] uint32_t find_id(std::string_view verdi) const {
+    return index.find(code_hash(verdi), [&](uint32_t id) { return entries[id].verdi == verdi; });
+  }
+  /// The prefix range of `prefix` (a proper prefix of some reportable code), or null.
+  [[nodiscard]] const PrefixRange* find_prefix(std::string_view prefix) const {
+    const uint32_t i = prefix_index.find(code_hash(prefix), [&](uint32_t p) {
+      return prefixes[p].len == prefix.size() && prefix_text(prefixes[p]) == prefix;
+    });
+    return i == IdTable::kEmpty ? nullptr : &prefixes[i];
+  }
+  [[nodiscard]] auto entry_hash() const {
+    return [this](uint32_t id) { return code_hash(entries[id].verdi); };
+  }
+};
 
 /// Sorts the periods of a code and joins touching or overlapping ones with the same text.
 void normalize_periods(std::vector<CodeEntry::Period>& periods) {
-  std::sort(periods.begin(), periods.end(), [](const auto& a, const auto& b) {
+  if (periods.size() < 2) return;
+  auto by_days = [](const auto& a, const auto& b) {
     return std::tie(a.from_day, a.to_day) < std::tie(b.from_day, b.to_day);
-  });
-  std::vector<CodeEntry::Period> out;
-  for (auto& p : periods) {
-    if (!out.empty() && same_flags(out.back(), p) &&
-        int64_t{p.from_day} <= int64_t{out.back().to_day} + 1) {
-      out.back().to_day = std::max(out.back().to_day, p.to_day);
+  };
+  // The rows of a code come in file order, mostly by date already. (std::sort leaves sorted
+  // input of up to 16 as it is, equal periods included; longer input is sorted as before.)
+  if (periods.size() > 16 || !std::is_sorted(periods.begin(), periods.end(), by_days)) {
+    std::sort(periods.begin(), periods.end(), by_days);
+  }
+  size_t out = 0;  // periods[0, out] are the joined ones
+  for (size_t i = 1; i < periods.size(); ++i) {
+    CodeEntry::Period& last = periods[out];
+    CodeEntry::Period& p = periods[i];
+    if (last.tekst == p.tekst && last.rapporteres_til_npr == p.rapporteres_til_npr &&
+        int64_t{p.from_day} <= int64_t{last.to_day} + 1) {
+      last.to_day = std::max(last.to_day, p.to_day);
       continue;
     }
-    out.push_back(std::move(p));
+    if (++out != i) periods[out] = std::move(p);
   }
-  periods = std::move(out);
+  periods.erase(periods.begin() + static_cast<std::ptrdiff_t>(out + 1), periods.end());
 }
 
 bool has_reportable_period(const CodeEntry& e) {
@@ -83,37 +102,92 @@ bool has_reportable_period(const CodeEntry& e) {
                      [](const auto& p) { return p.rapporteres_til_npr; });
 }
 
-void build_indexes(SystemData& sd) {
-  for (auto& e : sd.entries) normalize_periods(e.periods);
-  sd.sorted.resize(sd.entries.size());
-  for (uint32_t i = 0; i < sd.sorted.size(); ++i) sd.sorted[i] = i;
-  std::sort(sd.sorted.begin(), sd.sorted.end(),
-            [&](uint32_t a, uint32_t b) { return sd.entries[a].verdi < sd.entries[b].verdi; });
+/// `sorted` in code order, reportable codes only.
+void sort_codes(SystemData& sd) {
   // Only codes reportable in some period make a prefix "have longer codes": a category with
   // subdivisions (`A00` in the JSON download) is no longer code of `A0`.
-  std::erase_if(sd.sorted, [&](uint32_t id) { return !has_reportable_period(sd.entries[id]); });
-  for (uint32_t pos = 0; pos < sd.sorted.size(); ++pos) {
-    const std::string& code = sd.entries[sd.sorted[pos]].verdi;
-    for (size_t len = 1; len < code.size(); ++len) {
-      auto [it, inserted] = sd.prefixes.try_emplace(code.substr(0, len), pos, pos + 1);
-      if (!inserted) it->second.second = pos + 1;
+  std::vector<std::pair<uint64_t, uint32_t>> keyed;
+  keyed.reserve(sd.entries.size());
+  for (uint32_t id = 0; id < sd.entries.size(); ++id) {
+    if (has_reportable_period(sd.entries[id])) {
+      keyed.emplace_back(sort_key(sd.entries[id].verdi), id);
     }
   }
-  // The longer codes of a listed code follow it in code order; an entry that is not
-  // reportable (not in `sorted`) asks the prefix map.
-  sd.longer.assign(sd.entries.size(), {0, 0});
-  std::vector<bool> in_sorted(sd.entries.size(), false);
-  for (uint32_t pos = 0; pos < sd.sorted.size(); ++pos) {
+  auto less = [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return sd.entries[a.second].verdi < sd.entries[b.second].verdi;
+  };
+  // The entries come file by file, a file mostly in code order.
+  sort_by_runs(keyed, less);
+  sd.sorted.resize(keyed.size());
+  for (size_t i = 0; i < keyed.size(); ++i) sd.sorted[i] = keyed[i].second;
+}
+
+/// Every proper prefix of the sorted codes, with its range, in one pass: the prefixes of the
+/// code at hand are open; those the next code does not share close there.
+void build_prefixes(SystemData& sd) {
+  const auto n = static_cast<uint32_t>(sd.sorted.size());
+  std::vector<uint32_t> open;    // open[len - 1]: the prefix of length len of the current code
+  std::vector<uint64_t> hashes;  // per prefix
+  std::string_view prev;
+  for (uint32_t pos = 0; pos < n; ++pos) {
     const std::string_view code = sd.entries[sd.sorted[pos]].verdi;
-    uint32_t end = pos + 1;
-    while (end < sd.sorted.size() && sd.entries[sd.sorted[end]].verdi.starts_with(code)) ++end;
-    sd.longer[sd.sorted[pos]] = {pos + 1, end};
-    in_sorted[sd.sorted[pos]] = true;
+    size_t common = 0;
+    while (common < prev.size() && common < code.size() && prev[common] == code[common]) {
+      ++common;
+    }
+    while (open.size() > common) {
+      sd.prefixes[open.back()].last = pos;
+      open.pop_back();
+    }
+    uint64_t h = kFnvBasis;
+    for (size_t len = 1; len < code.size(); ++len) {
+      h = fnv_step(h, code[len - 1]);
+      if (len <= open.size()) continue;
+      open.push_back(static_cast<uint32_t>(sd.prefixes.size()));
+      sd.prefixes.push_back({sd.sorted[pos], static_cast<uint32_t>(len), pos, 0});
+      hashes.push_back(fnv_final(h));
+    }
+    prev = code;
   }
+  for (uint32_t p : open) sd.prefixes[p].last = n;
+  auto prefix_hash = [&](uint32_t p) { return hashes[p]; };
+  sd.prefix_index.reserve(sd.prefixes.size(), prefix_hash);
+  for (uint32_t p = 0; p < sd.prefixes.size(); ++p)
+    sd.prefix_index.insert(hashes[p], p, prefix_hash);
+}
+
+/// Moves the pending periods into their entries, in the order they were added.
+void take_periods(SystemData& sd) {
+  std::vector<uint32_t> count(sd.entries.size(), 0);
+  for (const auto& [id, p] : sd.pending) ++count[id];
+  for (uint32_t id = 0; id < sd.entries.size(); ++id) sd.entries[id].periods.reserve(count[id]);
+  for (auto& [id, p] : sd.pending) sd.entries[id].periods.push_back(std::move(p));
+  std::vector<std::pair<uint32_t, CodeEntry::Period>>().swap(sd.pending);
+}
+
+void build_indexes(SystemData& sd) {
+  take_periods(sd);
+  for (auto& e : sd.entries) normalize_periods(e.periods);
+  sort_codes(sd);
+  build_prefixes(sd);
+  // The longer codes of a code are its prefix range; a reportable code that is a prefix comes
+  // right before the range's first code, any other entry asks the prefix index.
+  sd.longer.assign(sd.entries.size(), {0, 0});
+  std::vector<bool> done(sd.entries.size(), false);
+  for (const PrefixRange& r : sd.prefixes) {
+    if (r.first == 0) continue;
+    const uint32_t id = sd.sorted[r.first - 1];
+    if (sd.entries[id].verdi == sd.prefix_text(r)) {
+      sd.longer[id] = {r.first, r.last};
+      done[id] = true;
+    }
+  }
+  for (uint32_t pos = 0; pos < sd.sorted.size(); ++pos) done[sd.sorted[pos]] = true;
   for (uint32_t id = 0; id < sd.entries.size(); ++id) {
-    if (in_sorted[id]) continue;
-    if (auto it = sd.prefixes.find(sd.entries[id].verdi); it != sd.prefixes.end()) {
-      sd.longer[id] = it->second;
+    if (done[id]) continue;
+    if (const PrefixRange* r = sd.find_prefix(sd.entries[id].verdi)) {
+      sd.longer[id] = {r->first, r->last};
     }
   }
 }
@@ -127,25 +201,36 @@ struct Lookup {
 
 Lookup lookup(const SystemData& sd, std::string_view verdi) {
   Lookup l;
-  if (auto it = sd.index.find(verdi); it != sd.index.end()) {
-    l.entry = &sd.entries[it->second];
-    std::tie(l.first, l.last) = sd.longer[it->second];
-  } else if (auto p = sd.prefixes.find(verdi); p != sd.prefixes.end()) {
-    std::tie(l.first, l.last) = p->second;
+  if (uint32_t id = sd.find_id(verdi); id != IdTable::kEmpty) {
+    l.entry = &sd.entries[id];
+    std::tie(l.first, l.last) = sd.longer[id];
+  } else if (const PrefixRange* r = sd.find_prefix(verdi)) {
+    l.first = r->first;
+    l.last = r->last;
   }
   return l;
 }
 
+uint64_t text_hash(std::string_view s) { return fnv_final(std::hash<std::string_view>{}(s)); }
+
 void build_text_index(const SystemData& sd) {
+  std::vector<uint64_t> hashes;
   for (uint32_t pos = 0; pos < sd.sorted.size(); ++pos) {
-    for (const auto& p : sd.entries[sd.sorted[pos]].periods) {
-      if (p.rapporteres_til_npr && !p.tekst.empty()) {
-        sd.by_text.emplace_back(std::hash<std::string_view>{}(p.tekst), pos);
+    const auto& periods = sd.entries[sd.sorted[pos]].periods;
+    for (uint32_t i = 0; i < periods.size(); ++i) {
+      const auto& p = periods[i];
+      if (!p.rapporteres_til_npr || p.tekst.empty()) continue;
+      if (std::any_of(periods.begin(), periods.begin() + i,
+                      [&](const auto& q) { return q.rapporteres_til_npr && q.tekst == p.tekst; })) {
+        continue;
       }
+      sd.texts.emplace_back(pos, i);
+      hashes.push_back(text_hash(p.tekst));
     }
   }
-  std::sort(sd.by_text.begin(), sd.by_text.end());
-  sd.by_text.erase(std::unique(sd.by_text.begin(), sd.by_text.end()), sd.by_text.end());
+  auto hash_of = [&](uint32_t id) { return hashes[id]; };
+  sd.text_index.reserve(sd.texts.size(), hash_of);
+  for (uint32_t id = 0; id < sd.texts.size(); ++id) sd.text_index.insert(hashes[id], id, hash_of);
 }
 
 bool period_overlaps_year(const CodeEntry::Period& p, int year) {
@@ -163,23 +248,30 @@ struct CodeTables::Impl {
     return i < 0 ? nullptr : &systems[static_cast<size_t>(i)];
   }
 
-  void add(const ParsedFile& f, std::string file, std::string sha256) {
+  /// Takes the rows of `f` (their codes, texts and parent codes are moved, not copied).
+  void add(ParsedFile&& f, std::string file, std::string sha256) {
     SystemData& sd = systems[static_cast<size_t>(system_index(f.system))];
-    for (const Row& r : f.rows) {
-      auto [it, inserted] = sd.index.try_emplace(r.kode, static_cast<uint32_t>(sd.entries.size()));
-      if (inserted) {
+    sd.index.reserve(sd.entries.size() + f.rows.size(), sd.entry_hash());
+    reserve_more(sd.entries, f.rows.size());
+    reserve_more(sd.pending, f.rows.size());
+    for (Row& r : f.rows) {
+      const uint64_t h = code_hash(r.kode);
+      uint32_t id = sd.index.find(h, [&](uint32_t i) { return sd.entries[i].verdi == r.kode; });
+      if (id == IdTable::kEmpty) {
+        id = static_cast<uint32_t>(sd.entries.size());
         CodeEntry e;
-        e.verdi = r.kode;
+        e.verdi = std::move(r.kode);
         e.system = f.system;
         sd.entries.push_back(std::move(e));
+        sd.index.insert(h, id, sd.entry_hash());
       }
-      CodeEntry& e = sd.entries[it->second];
+      CodeEntry& e = sd.entries[id];
       e.stjernekode = e.stjernekode || r.stjernekode;
       e.tilleggskode = e.tilleggskode || r.tilleggskode;
       e.uspesifikk = e.uspesifikk || r.uspesifikk;
-      if (!r.foreldrekode.empty()) e.foreldrekode = r.foreldrekode;
+      if (!r.foreldrekode.empty()) e.foreldrekode = std::move(r.foreldrekode);
       if (r.kjonn != KodeKjonn::kAlle) e.kjonn = r.kjonn;
-      e.periods.push_back(r.period);
+      sd.pending.emplace_back(id, std::move(r.period));
     }
     for (int y = std::max(f.year_from, kMinYear); y <= std::min(f.year_to, kMaxYear); ++y) {
       sd.covered[static_cast<size_t>(y - kMinYear)] = true;
@@ -255,7 +347,7 @@ Result<CodeTables> CodeTables::load(const std::filesystem::path& dir, Diagnostic
     std::string sha;
     auto parsed =
         ext == ".csv" ? read_csv_table(p, diagnostics, sha) : read_json_table(p, diagnostics, sha);
-    if (parsed) tables.impl_->add(*parsed, p.string(), std::move(sha));
+    if (parsed) tables.impl_->add(std::move(*parsed), p.string(), std::move(sha));
   }
   // An empty folder is an error of its own; tables that failed have said so already.
   if (tables.impl_->files.empty() && diagnostics.error_count() == errors_before) {
@@ -285,8 +377,8 @@ std::vector<int> CodeTables::years(KodeSystem system) const {
 const CodeEntry* CodeTables::find(KodeSystem system, std::string_view verdi) const {
   const SystemData* sd = impl_->data(system);
   if (sd == nullptr) return nullptr;
-  auto it = sd->index.find(verdi);
-  return it == sd->index.end() ? nullptr : &sd->entries[it->second];
+  const uint32_t id = sd->find_id(verdi);
+  return id == IdTable::kEmpty ? nullptr : &sd->entries[id];
 }
 
 const CodeEntry::Period* CodeTables::period_on(const CodeEntry& entry, DateTime date) {
@@ -327,9 +419,9 @@ bool CodeTables::more_specific_exists(KodeSystem system, std::string_view prefix
                                       DateTime date) const {
   const SystemData* sd = impl_->data(system);
   if (sd == nullptr) return false;
-  auto it = sd->prefixes.find(prefix);
-  if (it == sd->prefixes.end()) return false;
-  for (uint32_t pos = it->second.first; pos < it->second.second; ++pos) {
+  const PrefixRange* r = sd->find_prefix(prefix);
+  if (r == nullptr) return false;
+  for (uint32_t pos = r->first; pos < r->last; ++pos) {
     if (period_on(sd->entries[sd->sorted[pos]], date) != nullptr) return true;
   }
   return false;
@@ -337,7 +429,7 @@ bool CodeTables::more_specific_exists(KodeSystem system, std::string_view prefix
 
 bool CodeTables::longer_code_exists(KodeSystem system, std::string_view prefix) const {
   const SystemData* sd = impl_->data(system);
-  return sd != nullptr && sd->prefixes.find(prefix) != sd->prefixes.end();
+  return sd != nullptr && sd->find_prefix(prefix) != nullptr;
 }
 
 bool CodeTables::code_in_range_exists(KodeSystem system, std::string_view lo,
@@ -377,9 +469,9 @@ std::vector<std::string_view> CodeTables::successors(KodeSystem system, std::str
   if (sd == nullptr) return out;
   // 1. The same code with further characters, valid on the date: the shortest such codes
   //    (D370 -> D3700, D3701), in code order.
-  if (auto it = sd->prefixes.find(verdi); it != sd->prefixes.end()) {
+  if (const PrefixRange* r = sd->find_prefix(verdi)) {
     size_t shortest = SIZE_MAX;
-    for (uint32_t pos = it->second.first; pos < it->second.second; ++pos) {
+    for (uint32_t pos = r->first; pos < r->last; ++pos) {
       const CodeEntry& e = sd->entries[sd->sorted[pos]];
       if (e.verdi.size() > shortest || period_on(e, date) == nullptr) continue;
       if (e.verdi.size() < shortest) {
@@ -391,19 +483,17 @@ std::vector<std::string_view> CodeTables::successors(KodeSystem system, std::str
     if (!out.empty()) return out;
   }
   // 2. Another code with the same text, valid on the date (NCSP TBA10 -> BAX10 "Nålebiopsi av
-  //    tyreoidea"): the candidates come from the text index (a hash may match another text:
-  //    the texts are compared below), in code order.
+  //    tyreoidea"): the candidates come from the text index, in code order.
   const CodeEntry* self = find(system, verdi);
   if (self == nullptr) return out;
   std::call_once(sd->by_text_once, [sd] { build_text_index(*sd); });
   std::vector<uint32_t> candidates;
   for (const auto& q : self->periods) {
     if (q.tekst.empty()) continue;
-    auto [lo, hi] =
-        std::equal_range(sd->by_text.begin(), sd->by_text.end(),
-                         std::pair<size_t, uint32_t>(std::hash<std::string_view>{}(q.tekst), 0),
-                         [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (auto it = lo; it != hi; ++it) candidates.push_back(it->second);
+    sd->text_index.for_each(text_hash(q.tekst), [&](uint32_t id) {
+      const auto [pos, i] = sd->texts[id];
+      if (sd->entries[sd->sorted[pos]].periods[i].tekst == q.tekst) candidates.push_back(pos);
+    });
   }
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());

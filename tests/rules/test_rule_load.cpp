@@ -154,3 +154,27 @@ TEST_CASE("rule directory: missing or empty", "[rules][load]") {
   REQUIRE(diags.size() == 1);
   CHECK(diags[0].message == "no rule files (*.yaml) in the rule directory");
 }
+
+TEST_CASE("rule file: a YAML alias is refused where it stands", "[rules][load]") {
+  CHECK(only_error("alias-scalar") ==
+        file_of("alias-scalar") +
+            ":7:10: error: YAML aliases (*name) are not allowed in rule files: write the values "
+            "out\n"
+            "  message: *kilde\n"
+            "           ^");
+  // An alias inside the node it names (a cycle in the loaded tree) is found too.
+  CHECK(only_error("alias-in-own-anchor") ==
+        file_of("alias-in-own-anchor") +
+            ":12:5: error: YAML aliases (*name) are not allowed in rule files: write the values "
+            "out\n"
+            "    - *tester\n"
+            "      ^");
+}
+
+TEST_CASE("rule file: anchors without an alias and '*' in texts are no alias", "[rules][load]") {
+  CHECK(only_error("anchor-without-alias") ==
+        file_of("anchor-without-alias") +
+            ":3:11: error: bad severity 'fatal': must be error, warning or info\n"
+            "  severity: fatal\n"
+            "            ^");
+}

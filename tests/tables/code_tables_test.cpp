@@ -1,7 +1,9 @@
 // Code tables: the real yearly lists, the cumulative layout in three encodings, queries.
 #include "nprcheck/code_tables.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
 
 #include "nprcheck/hash.hpp"
 #include "tables_test_util.hpp"
@@ -416,4 +418,159 @@ TEST_CASE("resolve: the facts stored on a Kode agree with the look-ups they repl
     }
   }
   CHECK(resolved > 100);
+}
+
+TEST_CASE("prefix index: every prefix answers as a scan of the codes would") {
+  // Codes that are prefixes of codes (reportable or not), branches sharing a prefix, a gap
+  // (D100 is no code), codes alike in their first 8 bytes, periods that do not meet.
+  struct Row {
+    const char* kode;
+    const char* fra;
+    const char* til;
+    bool rapporteres;
+  };
+  const std::vector<Row> rows = {
+      {"A", "2015-01-01", "", true},
+      {"A0", "2015-01-01", "", true},
+      {"A01", "2015-01-01", "", true},
+      {"A011", "2015-01-01", "", true},
+      {"A02", "2015-01-01", "", true},
+      {"A1", "2015-01-01", "", true},
+      {"AB", "2015-01-01", "", true},
+      {"B12345678", "2015-01-01", "", true},
+      {"B123456789", "2015-01-01", "", true},
+      {"B12345679", "2015-01-01", "", true},
+      {"B1234567", "2015-01-01", "", true},
+      {"B123456780AB", "2017-01-01", "", true},
+      {"C", "2015-01-01", "", true},
+      {"D10", "2015-01-01", "", true},
+      {"D1000", "2015-01-01", "", true},
+      {"E01", "2015-01-01", "", true},
+      {"E010", "2015-01-01", "", false},
+      {"F0", "2015-01-01", "", false},
+      {"F00", "2015-01-01", "", true},
+      {"G1", "2015-01-01", "", true},
+      {"G10", "2015-01-01", "2015-12-31", true},
+      {"G11", "2017-01-01", "", true},
+      {"H0", "2015-01-01", "", false},
+      {"H01", "2015-01-01", "", false},
+  };
+  std::string csv = "Kode;Tekst;Gyldig_fra;Gyldig_til;Rapporteres_til_NPR\n";
+  for (const Row& r : rows) {
+    csv += std::string(r.kode) + ";Tekst " + r.kode + ";" + r.fra + ";" + r.til + ";" +
+           (r.rapporteres ? "Ja" : "Nei") + "\n";
+  }
+  auto dir = nprcheck::test::scratch_dir("prefix-index");
+  nprcheck::test::write_file(dir, "icd10_test.csv", csv);
+  Diagnostics d;
+  auto t = CodeTables::load(dir, d);
+  REQUIRE(t);
+  REQUIRE_FALSE(d.has_errors());
+
+  std::vector<std::string> probes = {"", "Z", "A00", "A0111", "B1234567801", "D100", "E0100"};
+  for (const Row& r : rows) {
+    std::string_view k = r.kode;
+    for (size_t len = 0; len <= k.size(); ++len) probes.emplace_back(k.substr(0, len));
+  }
+  const KodeSystem s = KodeSystem::kIcd10;
+  int longer = 0;
+  for (const std::string& p : probes) {
+    for (DateTime when : {date(2015, 6, 1), date(2016, 6, 1), date(2017, 6, 1)}) {
+      INFO("'" << p << "' " << when.date_string());
+      // The scan: reportable codes longer than p that start with it, in code order (the empty
+      // text is no prefix: it names no category).
+      std::vector<std::string> expected_valid;
+      bool expected_longer = false;
+      std::vector<std::string> codes;
+      for (const Row& r : rows) codes.emplace_back(r.kode);
+      std::sort(codes.begin(), codes.end());
+      for (const std::string& c : codes) {
+        if (p.empty() || c.size() <= p.size() || !std::string_view(c).starts_with(p) ||
+            !t->known(s, c))
+          continue;
+        expected_longer = true;
+        if (t->valid_on(s, c, when)) expected_valid.push_back(c);
+      }
+      CHECK(t->longer_code_exists(s, p) == expected_longer);
+      CHECK(t->more_specific_exists(s, p, when) == !expected_valid.empty());
+      Kode k;
+      k.verdi = p;
+      k.kodeverk = "D";
+      t->resolve(k, when);
+      CHECK(((k.fakta & kFaktaLonger) != 0) == expected_longer);
+      CHECK(((k.fakta & kFaktaMoreSpecific) != 0) == !expected_valid.empty());
+      // successors(): the shortest of them (no code here shares another's text).
+      size_t shortest = SIZE_MAX;
+      for (const auto& c : expected_valid) shortest = std::min(shortest, c.size());
+      std::vector<std::string> expected_succ;
+      for (const auto& c : expected_valid) {
+        if (c.size() == shortest) expected_succ.push_back(c);
+      }
+      std::vector<std::string> succ;
+      for (auto v : t->successors(s, p, when)) succ.emplace_back(v);
+      CHECK(succ == expected_succ);
+      longer += expected_longer ? 1 : 0;
+    }
+  }
+  CHECK(longer > 50);
+  // Spot checks of the scan itself.
+  CHECK(t->longer_code_exists(s, "A01"));
+  CHECK_FALSE(t->longer_code_exists(s, "E01"));  // E010 is not reportable
+  CHECK(t->longer_code_exists(s, "F0"));         // F0 is not, F00 is
+  CHECK_FALSE(t->longer_code_exists(s, "H0"));
+  CHECK_FALSE(t->longer_code_exists(s, ""));
+  CHECK(t->more_specific_exists(s, "G1", date(2015, 6, 1)));
+  CHECK_FALSE(t->more_specific_exists(s, "G1", date(2016, 6, 1)));
+  CHECK(t->more_specific_exists(s, "B12345678", date(2017, 6, 1)));  // B123456780AB, 2017
+  CHECK_FALSE(t->more_specific_exists(s, "B123456780", date(2016, 6, 1)));
+}
+
+TEST_CASE("code order does not depend on the order of the rows (runs merged or sorted)") {
+  // P00..P99 and their subdivisions Pxy0..Pxy2, written shuffled (many runs: sorted), in two
+  // ascending halves (two runs: merged) and in order.
+  std::vector<std::string> codes;
+  for (int xy = 0; xy < 100; ++xy) {
+    const std::string c = "P" + std::to_string(xy / 10) + std::to_string(xy % 10);
+    codes.push_back(c);
+    for (int d = 0; d < 3; ++d) codes.push_back(c + std::to_string(d));
+  }
+  std::vector<std::string> shuffled;
+  for (size_t i = 0; i < codes.size(); ++i) shuffled.push_back(codes[(i * 37) % codes.size()]);
+  std::vector<std::string> halves;
+  for (size_t i = 0; i < codes.size(); i += 2) halves.push_back(codes[i]);
+  for (size_t i = 1; i < codes.size(); i += 2) halves.push_back(codes[i]);
+  int variant = 0;
+  for (const auto* order : {&codes, &shuffled, &halves}) {
+    std::string csv = "Kode;Tekst;Gyldig_fra\n";
+    for (const auto& c : *order) csv += c + ";Tekst " + c + ";2015-01-01\n";
+    auto dir = nprcheck::test::scratch_dir("row-order-" + std::to_string(variant++));
+    nprcheck::test::write_file(dir, "ncsp_test.csv", csv);
+    Diagnostics d;
+    auto t = CodeTables::load(dir, d);
+    REQUIRE(t);
+    REQUIRE_FALSE(d.has_errors());
+    auto names = [&](const char* code) {
+      std::string out;
+      for (auto v : t->successors(KodeSystem::kNcsp, code, date(2016, 1, 1))) {
+        out += (out.empty() ? "" : ",") + std::string(v);
+      }
+      return out;
+    };
+    CHECK(names("P") ==
+          "P00,P01,P02,P03,P04,P05,P06,P07,P08,P09,P10,P11,P12,P13,P14,P15,P16,"
+          "P17,P18,P19,P20,P21,P22,P23,P24,P25,P26,P27,P28,P29,P30,P31,P32,P33,"
+          "P34,P35,P36,P37,P38,P39,P40,P41,P42,P43,P44,P45,P46,P47,P48,P49,P50,"
+          "P51,P52,P53,P54,P55,P56,P57,P58,P59,P60,P61,P62,P63,P64,P65,P66,P67,"
+          "P68,P69,P70,P71,P72,P73,P74,P75,P76,P77,P78,P79,P80,P81,P82,P83,P84,"
+          "P85,P86,P87,P88,P89,P90,P91,P92,P93,P94,P95,P96,P97,P98,P99");
+    CHECK(names("P5") == "P50,P51,P52,P53,P54,P55,P56,P57,P58,P59");
+    CHECK(names("P37") == "P370,P371,P372");
+    CHECK(names("P372") == "");
+    for (const auto& c : codes) {
+      INFO(c);
+      CHECK(t->longer_code_exists(KodeSystem::kNcsp, c) == (c.size() == 3));
+      CHECK(t->code_in_range_exists(KodeSystem::kNcsp, c, c));
+    }
+    CHECK_FALSE(t->code_in_range_exists(KodeSystem::kNcsp, "P9A", "P9Z"));
+  }
 }
