@@ -57,8 +57,8 @@ struct MeldingInfo {
   std::string namespace_uri;   ///< namespace of the Melding element, if any
   std::string institusjon_id;  ///< Institusjon/@institusjonID
   std::vector<Enhet> enheter;  ///< all Enhet elements of the Institusjon
-  /// Positions in `enheter` sorted by enhet_id (document order among equal ids), made by
-  /// index_enheter(); find_enhet() scans `enheter` when its size differs from theirs.
+  /// Hash index made by index_enheter(): [enheter.size(), then slots of position + 1 (0 empty)];
+  /// find_enhet() scans `enheter` when it is not the size the index was made for.
   std::vector<uint32_t> enhet_index;
   /// Builds enhet_index: call after the last change to `enheter`, before the info is shared.
   void index_enheter();
