@@ -181,10 +181,7 @@ BatchResult process_batch(std::vector<Episode>& episodes, const CheckOptions& o,
   uint64_t* unknown_entry = nullptr;
   for (auto& e : episodes) {
     prepare_episode(e, tables, units);
-    if (!episode_selected(e, o)) {
-      Episode done = std::move(e);  // freed now, while its memory is still in cache
-      continue;
-    }
+    if (!episode_selected(e, o)) continue;
     ++r.episodes_checked;
     if (unit_entry == nullptr || e.unit != last_unit) {
       auto it = r.unit_episodes.try_emplace(e.unit).first;
@@ -207,7 +204,6 @@ BatchResult process_batch(std::vector<Episode>& episodes, const CheckOptions& o,
     if (indicators != nullptr) {
       count_indicators(e, findings, before, *indicators, tables, frame, r.indicators);
     }
-    Episode done = std::move(e);  // freed now, while its memory is still in cache
   }
   for (const auto& f : findings) {
     append_finding_json(r.ndjson, f);
