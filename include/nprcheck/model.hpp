@@ -57,7 +57,12 @@ struct MeldingInfo {
   std::string namespace_uri;   ///< namespace of the Melding element, if any
   std::string institusjon_id;  ///< Institusjon/@institusjonID
   std::vector<Enhet> enheter;  ///< all Enhet elements of the Institusjon
-  /// The Enhet with this enhetID, or nullptr.
+  /// Hash index made by index_enheter(): [enheter.size(), then slots of position + 1 (0 empty)];
+  /// find_enhet() scans `enheter` when it is not the size the index was made for.
+  std::vector<uint32_t> enhet_index;
+  /// Builds enhet_index: call after the last change to `enheter`, before the info is shared.
+  void index_enheter();
+  /// The first Enhet with this enhetID, or nullptr.
   [[nodiscard]] const Enhet* find_enhet(std::string_view enhet_id) const;
 };
 

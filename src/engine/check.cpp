@@ -27,7 +27,9 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "file_identity.hpp"
 #include "indicator_stage.hpp"
@@ -78,7 +80,21 @@ struct BatchResult {
   uint64_t unchecked_codes = 0;
   IndicatorTally indicators;                      ///< per unit x month x indicator
   std::map<std::string, uint64_t> unknown_units;  // avdeling not in the catalogue -> episodes
+  /// (system, year) already put in `missing` by this batch: a few entries, scanned without
+  /// building a string (names are kode_system_name() literals or kAllProcedureTables).
+  std::vector<std::pair<const char*, int>> missing_seen;
 };
+
+constexpr const char* kAllProcedureTables = "NCSP/NCMP/NCRP";
+
+/// Adds (system, year) to r.missing unless this batch did so already.
+void note_missing(BatchResult& r, const char* system, int year) {
+  for (const auto& [s, y] : r.missing_seen) {
+    if (y == year && s == system) return;
+  }
+  r.missing_seen.emplace_back(system, year);
+  r.missing.insert({system, year});
+}
 
 bool code_is_table_checked(const Kode& k) {
   if (k.kodeverk.size() != 1) return false;
@@ -118,16 +134,16 @@ void note_missing_tables(const Episode& e, const CodeTables& tables, BatchResult
       // A procedure code (or a Q code no table resolved) in a year without its table. When no
       // procedure table covers the year at all (2018 on), one line says so for all three.
       if (no_procedure_table(year)) {
-        r.missing.insert({"NCSP/NCMP/NCRP", year});
+        note_missing(r, kAllProcedureTables, year);
         ++r.unchecked_codes;
       } else if (procedure) {
-        r.missing.insert({kode_system_name(k.system), year});
+        note_missing(r, kode_system_name(k.system), year);
         ++r.unchecked_codes;
       }
       return;
     }
     if (!tables.has_year(k.system, year)) {
-      r.missing.insert({kode_system_name(k.system), year});
+      note_missing(r, kode_system_name(k.system), year);
       ++r.unchecked_codes;
     }
   };
@@ -157,16 +173,33 @@ BatchResult process_batch(std::vector<Episode>& episodes, const CheckOptions& o,
   std::optional<expr::Frame> frame;  // one per batch, re-bound per episode
   EvalContext ctx{&tables, &units};
   std::vector<Finding> findings;
+  // The map entries of the last unit and unknown avdeling: consecutive episodes usually share
+  // them, so most episodes cost a string compare, not a tree search (map nodes stay put).
+  std::string_view last_unit;
+  std::pair<std::string, uint64_t>* unit_entry = nullptr;
+  std::string_view last_unknown;
+  uint64_t* unknown_entry = nullptr;
   for (auto& e : episodes) {
     prepare_episode(e, tables, units);
     if (!episode_selected(e, o)) continue;
     ++r.episodes_checked;
-    auto& u = r.unit_episodes[e.unit];
-    if (u.first.empty()) u.first = e.unit_name;
-    ++u.second;
+    if (unit_entry == nullptr || e.unit != last_unit) {
+      auto it = r.unit_episodes.try_emplace(e.unit).first;
+      last_unit = it->first;
+      unit_entry = &it->second;
+    }
+    if (unit_entry->first.empty()) unit_entry->first = e.unit_name;
+    ++unit_entry->second;
     note_missing_tables(e, tables, r);
     size_t before = findings.size();
-    if (!units.empty() && !e.avdeling.empty() && !e.in_catalogue) ++r.unknown_units[e.avdeling];
+    if (!units.empty() && !e.avdeling.empty() && !e.in_catalogue) {
+      if (unknown_entry == nullptr || e.avdeling != last_unknown) {
+        auto it = r.unknown_units.try_emplace(e.avdeling).first;
+        last_unknown = it->first;
+        unknown_entry = &it->second;
+      }
+      ++*unknown_entry;
+    }
     rules.evaluate(e, ctx, findings);
     if (indicators != nullptr) {
       count_indicators(e, findings, before, *indicators, tables, frame, r.indicators);

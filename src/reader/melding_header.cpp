@@ -161,6 +161,7 @@ void ReaderImpl::header_start(Kind kind) {
       // Copy on write: episodes already handed out keep the MeldingInfo they were given.
       auto m = std::make_shared<MeldingInfo>(*info_);
       m->enheter.push_back(std::move(e));
+      m->index_enheter();
       info_ = std::move(m);
       break;
     }

@@ -12,6 +12,7 @@
 #include "nprcheck/diagnostic.hpp"
 #include "nprcheck/finding.hpp"
 #include "nprcheck/hash.hpp"
+#include "nprcheck/model.hpp"
 #include "nprcheck/status.hpp"
 #include "nprcheck/suggest.hpp"
 
@@ -252,4 +253,27 @@ TEST_CASE("suggest: the closest name within a third of the word's length", "[cor
   CHECK(nprcheck::closest_name("episode.id", names).empty());     // an exact match is no hint
   // A huge unknown word (a fuzzer's favourite) is compared by length only, and has no match.
   CHECK(nprcheck::closest_name(std::string(200000, 'x'), names).empty());
+}
+
+TEST_CASE("find_enhet: the first Enhet of an id, indexed or not", "[core][model]") {
+  MeldingInfo m;
+  m.enheter = {Enhet{"11", "5210", "a", "", 1}, Enhet{"2", "4002", "b", "", 2},
+               Enhet{"11", "9999", "c", "", 3}, Enhet{"1", "4001", "d", "", 4}};
+  for (bool indexed : {false, true}) {
+    if (indexed) m.index_enheter();
+    CHECK(m.enhet_index.empty() == !indexed);
+    REQUIRE(m.find_enhet("11") != nullptr);
+    CHECK(m.find_enhet("11")->resh_id == "5210");  // document order among duplicates
+    REQUIRE(m.find_enhet("1") != nullptr);
+    CHECK(m.find_enhet("1")->resh_id == "4001");
+    REQUIRE(m.find_enhet("2") != nullptr);
+    CHECK(m.find_enhet("2")->line == 2);
+    CHECK(m.find_enhet("3") == nullptr);
+    CHECK(m.find_enhet("") == nullptr);
+    CHECK(m.find_enhet("111") == nullptr);
+  }
+  // An Enhet added after indexing is still found (the index no longer matches: a scan).
+  m.enheter.push_back(Enhet{"7", "4200", "e", "", 5});
+  REQUIRE(m.find_enhet("7") != nullptr);
+  CHECK(m.find_enhet("7")->resh_id == "4200");
 }
