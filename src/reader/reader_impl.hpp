@@ -108,6 +108,8 @@ class ReaderImpl final : public EpisodeReader, private ChunkSink {
   void newline();
 
   void name_reset();
+  /// The name is complete: name_hash_ becomes its key (name_key()).
+  void name_done();
   void name_add(unsigned char c);
   /// name_add() of each of the `k` bytes at `s` (none of them may be a multi-byte character).
   void name_add_span(const unsigned char* s, size_t k);
@@ -235,13 +237,13 @@ class ReaderImpl final : public EpisodeReader, private ChunkSink {
   St st_ = St::kText;
   Pos tok_;
   bool tag_kept_ = true;
-  uint64_t name_hash_ = 0;
+  uint64_t name_hash_ = 0;  // FNV-1a of the bytes beyond name_keep_; its key after name_done()
   uint64_t name_len_ = 0;
   char local_[kLocalMax]{};
   size_t local_len_ = 0;
   bool local_over_ = false;
   KeptName name_keep_;
-  uint64_t attr_hash_ = 0;
+  uint64_t attr_hash_ = 0;  // FNV-1a of the bytes beyond attr_keep_
   uint64_t attr_len_ = 0;
   KeptName attr_keep_;
   std::vector<uint64_t> attrs_;

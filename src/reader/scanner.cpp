@@ -42,8 +42,43 @@ void ReaderImpl::newline() {
   line_start_ = abs(pos_) + 1;
 }
 
+namespace {
+
+constexpr uint64_t kFnvBasis = 1469598103934665603ull;
+constexpr uint64_t kFnvPrime = 1099511628211ull;
+
+/// FNV-1a of the bytes of a name beyond its first kNameKeep (kept in a KeptName).
+uint64_t fnv_span(uint64_t h, const unsigned char* s, size_t k) {
+  for (size_t i = 0; i < k; ++i) h = (h ^ s[i]) * kFnvPrime;
+  return h;
+}
+
+}  // namespace
+
+uint64_t name_key(const KeptName& keep, uint64_t len, uint64_t tail) {
+  // Eight bytes at a time (one step for most names): the kept bytes are complete here, so the
+  // key does not depend on how the name was split between blocks or steps.
+  uint64_t h = kFnvBasis ^ (len * 0x9E3779B97F4A7C15ull);
+  size_t i = 0;
+  for (; i + 8 <= keep.len; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, keep.buf + i, 8);
+    h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 29;
+  }
+  if (i < keep.len) {
+    uint64_t w = 0;
+    std::memcpy(&w, keep.buf + i, keep.len - i);
+    h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 29;
+  }
+  return (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
+}
+
+void ReaderImpl::name_done() { name_hash_ = name_key(name_keep_, name_len_, name_hash_); }
+
 void ReaderImpl::name_reset() {
-  name_hash_ = 1469598103934665603ull;
+  name_hash_ = kFnvBasis;
   name_len_ = 0;
   local_len_ = 0;
   local_over_ = false;
@@ -51,7 +86,7 @@ void ReaderImpl::name_reset() {
 }
 
 void ReaderImpl::name_add(unsigned char c) {
-  name_hash_ = (name_hash_ ^ c) * 1099511628211ull;
+  if (name_len_ >= kNameKeep) name_hash_ = (name_hash_ ^ c) * kFnvPrime;
   ++name_len_;
   name_keep_.add(static_cast<char>(c));
   if (c == ':') {
@@ -65,13 +100,11 @@ void ReaderImpl::name_add(unsigned char c) {
 }
 
 void ReaderImpl::name_add_span(const unsigned char* s, size_t k) {
-  uint64_t h = name_hash_;
-  for (size_t i = 0; i < k; ++i) h = (h ^ s[i]) * 1099511628211ull;
-  name_hash_ = h;
-  name_len_ += k;
   const size_t keep = std::min(k, kNameKeep - name_keep_.len);
   std::memcpy(name_keep_.buf + name_keep_.len, s, keep);
   name_keep_.len += keep;
+  if (keep < k) name_hash_ = fnv_span(name_hash_, s + keep, k - keep);
+  name_len_ += k;
   // The local part: what follows the last ':' (as name_add() one byte at a time).
   const unsigned char* from = s;
   if (const void* colon = ::memrchr(s, ':', k); colon != nullptr) {
@@ -214,6 +247,7 @@ void ReaderImpl::scan() {
       pos_ = p;
       if (p == n) break;
       if (st_ == St::kStartName && data[p] == ' ') {  // what step() does with the space
+        name_done();
         start_name_done();
         st_ = St::kTagSpace;
         pos_ = p + 1;
@@ -232,7 +266,7 @@ void ReaderImpl::scan() {
       if (p == n) break;
       // An attribute: its name, '=' and the opening quote, as step() takes them one by one.
       if (data[p] < 0x80 && is_name_start(data[p])) {
-        attr_hash_ = 1469598103934665603ull;
+        attr_hash_ = kFnvBasis;
         attr_len_ = 0;
         attr_keep_.clear();
         size_t q = p;
@@ -320,12 +354,15 @@ void ReaderImpl::step(unsigned char c) {
       if (kChars.name[c]) {
         name_add(c);
       } else if (is_xml_space(c)) {
+        name_done();
         start_name_done();
         st_ = St::kTagSpace;
       } else if (c == '>') {
+        name_done();
         start_name_done();
         if (!done_) finish_start(false);
       } else if (c == '/') {
+        name_done();
         start_name_done();
         st_ = St::kEmptyEnd;
       } else {
@@ -340,7 +377,7 @@ void ReaderImpl::step(unsigned char c) {
       } else if (c == '/') {
         st_ = St::kEmptyEnd;
       } else if (is_name_start(c)) {
-        attr_hash_ = 1469598103934665603ull;
+        attr_hash_ = kFnvBasis;
         attr_len_ = 0;
         attr_keep_.clear();
         attr_add(c);
@@ -413,8 +450,10 @@ void ReaderImpl::step(unsigned char c) {
       if (name_len_ == 0 ? is_name_start(c) : kChars.name[c]) {
         name_add(c);
       } else if (name_len_ > 0 && is_xml_space(c)) {
+        name_done();
         st_ = St::kEndSpace;
       } else if (name_len_ > 0 && c == '>') {
+        name_done();
         finish_end();
       } else {
         fatal_here("malformed end tag");
@@ -484,23 +523,21 @@ void ReaderImpl::step(unsigned char c) {
 }
 
 void ReaderImpl::attr_add(unsigned char c) {
-  attr_hash_ = (attr_hash_ ^ c) * 1099511628211ull;
+  if (attr_len_ >= kNameKeep) attr_hash_ = (attr_hash_ ^ c) * kFnvPrime;
   ++attr_len_;
   attr_keep_.add(static_cast<char>(c));
 }
 
 void ReaderImpl::attr_add_span(const unsigned char* s, size_t k) {
-  uint64_t h = attr_hash_;
-  for (size_t i = 0; i < k; ++i) h = (h ^ s[i]) * 1099511628211ull;
-  attr_hash_ = h;
-  attr_len_ += k;
   const size_t keep = std::min(k, kNameKeep - attr_keep_.len);
   std::memcpy(attr_keep_.buf + attr_keep_.len, s, keep);
   attr_keep_.len += keep;
+  if (keep < k) attr_hash_ = fnv_span(attr_hash_, s + keep, k - keep);
+  attr_len_ += k;
 }
 
 void ReaderImpl::attr_name_done() {
-  uint64_t key = attr_hash_ ^ (attr_len_ * 0x9E3779B97F4A7C15ull);
+  uint64_t key = name_key(attr_keep_, attr_len_, attr_hash_);
   if (attrs_.size() < 16) {
     if (std::find(attrs_.begin(), attrs_.end(), key) != attrs_.end()) {
       duplicate_attribute();
