@@ -222,6 +222,21 @@ void ReaderImpl::scan() {
       }
       pos_ = p;
       if (p == n) break;
+      // A tag: '<' and the first byte of its name (or "</" and the first byte of the end tag's
+      // name), as step() takes them one by one.
+      if (data[p] == '<' && p + 2 < n) {
+        const unsigned char d = data[p + 1];
+        const bool end = d == '/';
+        const unsigned char first = end ? data[p + 2] : d;
+        if (first < 0x80 && is_name_start(first)) {
+          begin_token();
+          name_reset();
+          name_add(first);
+          st_ = end ? St::kEndName : St::kStartName;
+          pos_ = end ? p + 3 : p + 2;
+          continue;
+        }
+      }
     } else if (st_ == St::kAttrValue) {
       size_t p = pos_;
       for (;;) {
@@ -240,6 +255,17 @@ void ReaderImpl::scan() {
         pos_ = p + 2;
         continue;
       }
+      // The closing quote and the end of the tag, '>' or "/>" (kAfterValue, kEmptyEnd).
+      if (data[p] == static_cast<unsigned char>(quote_) && p + 1 < n) {
+        const bool empty = data[p + 1] == '/';
+        const size_t gt = empty ? p + 2 : p + 1;
+        if (gt < n && data[gt] == '>') {
+          pos_ = gt;
+          finish_start(empty);
+          ++pos_;
+          continue;
+        }
+      }
     } else if ((st_ == St::kStartName || st_ == St::kEndName) && name_len_ > 0) {
       size_t p = pos_;
       while (p < n && data[p] < 0x80 && kChars.name[data[p]]) ++p;
@@ -251,6 +277,12 @@ void ReaderImpl::scan() {
         start_name_done();
         st_ = St::kTagSpace;
         pos_ = p + 1;
+        continue;
+      }
+      if (st_ == St::kEndName && data[p] == '>') {  // what step() does with the '>'
+        name_done();
+        finish_end();
+        ++pos_;
         continue;
       }
     } else if (st_ == St::kAttrName) {
