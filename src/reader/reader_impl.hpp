@@ -9,8 +9,9 @@
 /// ReaderLimits::max_chunk_bytes) and one input block are ever held, whatever the file size.
 ///
 /// The class is defined across: episode_reader.cpp (the facade, errors), reader_input.cpp (the
-/// byte source, encodings, the buffer), scanner.cpp (the tokeniser), melding_header.cpp (elements,
-/// Melding/Institusjon/Enhet), chunk_cut.cpp (Objektholder chunks, the end of the file).
+/// byte source, encodings, the buffer), scanner.cpp (the tokeniser), scanner_names.cpp (names and
+/// their keys), melding_header.cpp (elements, Melding/Institusjon/Enhet), chunk_cut.cpp
+/// (Objektholder chunks, the end of the file).
 
 #include <algorithm>
 #include <climits>
