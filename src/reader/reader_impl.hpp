@@ -9,8 +9,9 @@
 /// ReaderLimits::max_chunk_bytes) and one input block are ever held, whatever the file size.
 ///
 /// The class is defined across: episode_reader.cpp (the facade, errors), reader_input.cpp (the
-/// byte source, encodings, the buffer), scanner.cpp (the tokeniser), melding_header.cpp (elements,
-/// Melding/Institusjon/Enhet), chunk_cut.cpp (Objektholder chunks, the end of the file).
+/// byte source, encodings, the buffer), scanner.cpp (the tokeniser), scanner_names.cpp (names and
+/// their keys), melding_header.cpp (elements, Melding/Institusjon/Enhet), chunk_cut.cpp
+/// (Objektholder chunks, the end of the file).
 
 #include <algorithm>
 #include <climits>
@@ -108,6 +109,8 @@ class ReaderImpl final : public EpisodeReader, private ChunkSink {
   void newline();
 
   void name_reset();
+  /// The name is complete: name_hash_ becomes its key (name_key()).
+  void name_done();
   void name_add(unsigned char c);
   /// name_add() of each of the `k` bytes at `s` (none of them may be a multi-byte character).
   void name_add_span(const unsigned char* s, size_t k);
@@ -235,13 +238,13 @@ class ReaderImpl final : public EpisodeReader, private ChunkSink {
   St st_ = St::kText;
   Pos tok_;
   bool tag_kept_ = true;
-  uint64_t name_hash_ = 0;
+  uint64_t name_hash_ = 0;  // FNV-1a of the bytes beyond name_keep_; its key after name_done()
   uint64_t name_len_ = 0;
   char local_[kLocalMax]{};
   size_t local_len_ = 0;
   bool local_over_ = false;
   KeptName name_keep_;
-  uint64_t attr_hash_ = 0;
+  uint64_t attr_hash_ = 0;  // FNV-1a of the bytes beyond attr_keep_
   uint64_t attr_len_ = 0;
   KeptName attr_keep_;
   std::vector<uint64_t> attrs_;

@@ -43,60 +43,11 @@ void ReaderImpl::newline() {
 }
 
 void ReaderImpl::name_reset() {
-  name_hash_ = 1469598103934665603ull;
+  name_hash_ = kFnvBasis;
   name_len_ = 0;
   local_len_ = 0;
   local_over_ = false;
   name_keep_.clear();
-}
-
-void ReaderImpl::name_add(unsigned char c) {
-  name_hash_ = (name_hash_ ^ c) * 1099511628211ull;
-  ++name_len_;
-  name_keep_.add(static_cast<char>(c));
-  if (c == ':') {
-    local_len_ = 0;
-    local_over_ = false;
-  } else if (local_len_ < kLocalMax) {
-    local_[local_len_++] = static_cast<char>(c);
-  } else {
-    local_over_ = true;
-  }
-}
-
-void ReaderImpl::name_add_span(const unsigned char* s, size_t k) {
-  uint64_t h = name_hash_;
-  for (size_t i = 0; i < k; ++i) h = (h ^ s[i]) * 1099511628211ull;
-  name_hash_ = h;
-  name_len_ += k;
-  const size_t keep = std::min(k, kNameKeep - name_keep_.len);
-  std::memcpy(name_keep_.buf + name_keep_.len, s, keep);
-  name_keep_.len += keep;
-  // The local part: what follows the last ':' (as name_add() one byte at a time).
-  const unsigned char* from = s;
-  if (const void* colon = ::memrchr(s, ':', k); colon != nullptr) {
-    from = static_cast<const unsigned char*>(colon) + 1;
-    local_len_ = 0;
-    local_over_ = false;
-  }
-  const size_t rest = static_cast<size_t>(s + k - from);
-  const size_t room = kLocalMax - local_len_;
-  if (rest > room) {
-    std::memcpy(local_ + local_len_, from, room);
-    local_len_ = kLocalMax;
-    local_over_ = true;
-  } else {
-    std::memcpy(local_ + local_len_, from, rest);
-    local_len_ += rest;
-  }
-}
-
-std::string_view ReaderImpl::local() const {
-  return local_over_ ? std::string_view() : std::string_view(local_, local_len_);
-}
-
-std::string ReaderImpl::shown_name() const {
-  return name_len_ > name_keep_.len ? name_keep_.str() + "..." : name_keep_.str();
 }
 
 void ReaderImpl::utf8_byte(unsigned char c) {
@@ -189,6 +140,21 @@ void ReaderImpl::scan() {
       }
       pos_ = p;
       if (p == n) break;
+      // A tag: '<' and the first byte of its name (or "</" and the first byte of the end tag's
+      // name), as step() takes them one by one.
+      if (data[p] == '<' && p + 2 < n) {
+        const unsigned char d = data[p + 1];
+        const bool end = d == '/';
+        const unsigned char first = end ? data[p + 2] : d;
+        if (first < 0x80 && is_name_start(first)) {
+          begin_token();
+          name_reset();
+          name_add(first);
+          st_ = end ? St::kEndName : St::kStartName;
+          pos_ = end ? p + 3 : p + 2;
+          continue;
+        }
+      }
     } else if (st_ == St::kAttrValue) {
       size_t p = pos_;
       for (;;) {
@@ -207,6 +173,17 @@ void ReaderImpl::scan() {
         pos_ = p + 2;
         continue;
       }
+      // The closing quote and the end of the tag, '>' or "/>" (kAfterValue, kEmptyEnd).
+      if (data[p] == static_cast<unsigned char>(quote_) && p + 1 < n) {
+        const bool empty = data[p + 1] == '/';
+        const size_t gt = empty ? p + 2 : p + 1;
+        if (gt < n && data[gt] == '>') {
+          pos_ = gt;
+          finish_start(empty);
+          ++pos_;
+          continue;
+        }
+      }
     } else if ((st_ == St::kStartName || st_ == St::kEndName) && name_len_ > 0) {
       size_t p = pos_;
       while (p < n && data[p] < 0x80 && kChars.name[data[p]]) ++p;
@@ -214,9 +191,16 @@ void ReaderImpl::scan() {
       pos_ = p;
       if (p == n) break;
       if (st_ == St::kStartName && data[p] == ' ') {  // what step() does with the space
+        name_done();
         start_name_done();
         st_ = St::kTagSpace;
         pos_ = p + 1;
+        continue;
+      }
+      if (st_ == St::kEndName && data[p] == '>') {  // what step() does with the '>'
+        name_done();
+        finish_end();
+        ++pos_;
         continue;
       }
     } else if (st_ == St::kAttrName) {
@@ -232,7 +216,7 @@ void ReaderImpl::scan() {
       if (p == n) break;
       // An attribute: its name, '=' and the opening quote, as step() takes them one by one.
       if (data[p] < 0x80 && is_name_start(data[p])) {
-        attr_hash_ = 1469598103934665603ull;
+        attr_hash_ = kFnvBasis;
         attr_len_ = 0;
         attr_keep_.clear();
         size_t q = p;
@@ -320,12 +304,15 @@ void ReaderImpl::step(unsigned char c) {
       if (kChars.name[c]) {
         name_add(c);
       } else if (is_xml_space(c)) {
+        name_done();
         start_name_done();
         st_ = St::kTagSpace;
       } else if (c == '>') {
+        name_done();
         start_name_done();
         if (!done_) finish_start(false);
       } else if (c == '/') {
+        name_done();
         start_name_done();
         st_ = St::kEmptyEnd;
       } else {
@@ -340,7 +327,7 @@ void ReaderImpl::step(unsigned char c) {
       } else if (c == '/') {
         st_ = St::kEmptyEnd;
       } else if (is_name_start(c)) {
-        attr_hash_ = 1469598103934665603ull;
+        attr_hash_ = kFnvBasis;
         attr_len_ = 0;
         attr_keep_.clear();
         attr_add(c);
@@ -413,8 +400,10 @@ void ReaderImpl::step(unsigned char c) {
       if (name_len_ == 0 ? is_name_start(c) : kChars.name[c]) {
         name_add(c);
       } else if (name_len_ > 0 && is_xml_space(c)) {
+        name_done();
         st_ = St::kEndSpace;
       } else if (name_len_ > 0 && c == '>') {
+        name_done();
         finish_end();
       } else {
         fatal_here("malformed end tag");
@@ -481,41 +470,6 @@ void ReaderImpl::step(unsigned char c) {
       }
       return;
   }
-}
-
-void ReaderImpl::attr_add(unsigned char c) {
-  attr_hash_ = (attr_hash_ ^ c) * 1099511628211ull;
-  ++attr_len_;
-  attr_keep_.add(static_cast<char>(c));
-}
-
-void ReaderImpl::attr_add_span(const unsigned char* s, size_t k) {
-  uint64_t h = attr_hash_;
-  for (size_t i = 0; i < k; ++i) h = (h ^ s[i]) * 1099511628211ull;
-  attr_hash_ = h;
-  attr_len_ += k;
-  const size_t keep = std::min(k, kNameKeep - attr_keep_.len);
-  std::memcpy(attr_keep_.buf + attr_keep_.len, s, keep);
-  attr_keep_.len += keep;
-}
-
-void ReaderImpl::attr_name_done() {
-  uint64_t key = attr_hash_ ^ (attr_len_ * 0x9E3779B97F4A7C15ull);
-  if (attrs_.size() < 16) {
-    if (std::find(attrs_.begin(), attrs_.end(), key) != attrs_.end()) {
-      duplicate_attribute();
-      return;
-    }
-    attrs_.push_back(key);
-    if (attrs_.size() == 16) attr_set_.insert(attrs_.begin(), attrs_.end());
-  } else if (!attr_set_.insert(key).second) {
-    duplicate_attribute();
-  }
-}
-
-void ReaderImpl::duplicate_attribute() {
-  recoverable(here(),
-              "attribute '" + attr_keep_.str() + "' appears twice on <" + shown_name() + ">");
 }
 
 void ReaderImpl::begin_ref(St back) {

@@ -94,6 +94,13 @@ struct KeptName {
   [[nodiscard]] std::string str() const { return std::string(buf, len); }
 };
 
+constexpr uint64_t kFnvBasis = 1469598103934665603ull;  ///< FNV-1a, 64 bits
+constexpr uint64_t kFnvPrime = 1099511628211ull;
+
+/// The key of a name (its kept bytes, its length and `tail`, the FNV-1a hash of the bytes beyond
+/// the kept ones): names are compared and attributes told apart by it.
+uint64_t name_key(const KeptName& keep, uint64_t len, uint64_t tail);
+
 /// One open element.
 struct Open {
   uint64_t hash;
