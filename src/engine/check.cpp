@@ -1,6 +1,9 @@
 // The check pipeline: read episodes -> load tables -> compile rules -> evaluate -> collect
 // findings -> write reports.
 //
+// The evaluate stage (prepare, rules, indicators, findings per batch) is batch.cpp; which files
+// are read, input_files.cpp.
+//
 // Threads: the calling thread reads the inputs (one file after another): it only scans the bytes
 // and cuts them into Objektholder chunks. A small worker pool parses and converts each batch of
 // chunks into episodes; the reading thread takes the converted batches back in order (which
@@ -31,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "batch.hpp"
 #include "file_identity.hpp"
 #include "indicator_stage.hpp"
 #include "nprcheck/code_tables.hpp"
@@ -65,202 +69,6 @@ std::atomic<bool> g_stop{false};
 constexpr size_t kBatchBytes = 1u << 20;  // chunk text per conversion batch (~1000 episodes)
 // Chunk text being converted at most (one batch may be larger: an Objektholder is never split).
 constexpr size_t kMaxConvertingBytes = 16u << 20;
-
-bool is_extract_name(const std::string& name) {
-  return name.ends_with(".xml") || name.ends_with(".xml.gz");
-}
-
-/// What a worker learns from one batch besides its findings.
-struct BatchResult {
-  std::string ndjson;  ///< the batch's findings as findings.ndjson lines, in order
-  std::string spill;   ///< the same findings as binary spill records (append_spill_record)
-  uint64_t episodes_checked = 0;
-  std::map<std::string, std::pair<std::string, uint64_t>> unit_episodes;  // unit -> (name, n)
-  std::set<std::pair<std::string, int>> missing;  // (system, year) of codes left unchecked
-  uint64_t unchecked_codes = 0;
-  IndicatorTally indicators;                      ///< per unit x month x indicator
-  std::map<std::string, uint64_t> unknown_units;  // avdeling not in the catalogue -> episodes
-  /// (system, year) already put in `missing` by this batch: a few entries, scanned without
-  /// building a string (names are kode_system_name() literals or kAllProcedureTables).
-  std::vector<std::pair<const char*, int>> missing_seen;
-};
-
-constexpr const char* kAllProcedureTables = "NCSP/NCMP/NCRP";
-
-/// Adds (system, year) to r.missing unless this batch did so already.
-void note_missing(BatchResult& r, const char* system, int year) {
-  for (const auto& [s, y] : r.missing_seen) {
-    if (y == year && s == system) return;
-  }
-  r.missing_seen.emplace_back(system, year);
-  r.missing.insert({system, year});
-}
-
-bool code_is_table_checked(const Kode& k) {
-  if (k.kodeverk.size() != 1) return false;
-  switch (k.kodeverk[0]) {
-    case 'D':
-    case 'd':
-    case 'Q':
-    case 'q':
-    case 'K':
-    case 'k':
-    case 'M':
-    case 'm':
-    case 'R':
-    case 'r':
-    case 'S':
-    case 's':
-    case 'P':
-    case 'p':
-      return true;
-    default:
-      return false;
-  }
-}
-
-/// Records codes whose system has no table for their year (reported once per system and year).
-void note_missing_tables(const Episode& e, const CodeTables& tables, BatchResult& r) {
-  auto no_procedure_table = [&](int year) {
-    return !tables.has_year(KodeSystem::kNcsp, year) && !tables.has_year(KodeSystem::kNcmp, year) &&
-           !tables.has_year(KodeSystem::kNcrp, year);
-  };
-  auto visit = [&](const Kode& k) {
-    if (!code_is_table_checked(k)) return;
-    int year = k.tables == &tables ? k.ar : k.dato.year();
-    const bool procedure = k.system == KodeSystem::kNcsp || k.system == KodeSystem::kNcmp ||
-                           k.system == KodeSystem::kNcrp;
-    if (k.system == KodeSystem::kOther || (procedure && !tables.has_year(k.system, year))) {
-      // A procedure code (or a Q code no table resolved) in a year without its table. When no
-      // procedure table covers the year at all (2018 on), one line says so for all three.
-      if (no_procedure_table(year)) {
-        note_missing(r, kAllProcedureTables, year);
-        ++r.unchecked_codes;
-      } else if (procedure) {
-        note_missing(r, kode_system_name(k.system), year);
-        ++r.unchecked_codes;
-      }
-      return;
-    }
-    if (!tables.has_year(k.system, year)) {
-      note_missing(r, kode_system_name(k.system), year);
-      ++r.unchecked_codes;
-    }
-  };
-  for (const auto& t : e.tilstander) {
-    for (const auto& k : t.koder) visit(k);
-  }
-  for (const auto& tt : e.tiltak) {
-    for (const auto& p : tt.prosedyrer) {
-      for (const auto& k : p.koder) visit(k);
-    }
-  }
-}
-
-bool episode_selected(const Episode& e, const CheckOptions& o) {
-  if (!o.episode_id.empty() && e.episode_id != o.episode_id) return false;
-  if (!o.unit.empty() && e.unit != o.unit && e.avdeling != o.unit) return false;
-  if (o.from && e.inn.day() < o.from->day()) return false;
-  if (o.to && e.inn.day() > o.to->day()) return false;
-  return true;
-}
-
-BatchResult process_batch(std::vector<Episode>& episodes, const CheckOptions& o,
-                          const CodeTables& tables, const UnitsCatalogue& units,
-                          const RuleSet& rules, const IndicatorSet* indicators) {
-  BatchResult r;
-  r.indicators = IndicatorTally(indicators != nullptr ? indicators->size() : 0);
-  std::optional<expr::Frame> frame;  // one per batch, re-bound per episode
-  EvalContext ctx{&tables, &units};
-  std::vector<Finding> findings;
-  // The map entries of the last unit and unknown avdeling: consecutive episodes usually share
-  // them, so most episodes cost a string compare, not a tree search (map nodes stay put).
-  std::string_view last_unit;
-  std::pair<std::string, uint64_t>* unit_entry = nullptr;
-  std::string_view last_unknown;
-  uint64_t* unknown_entry = nullptr;
-  for (auto& e : episodes) {
-    prepare_episode(e, tables, units);
-    if (!episode_selected(e, o)) continue;
-    ++r.episodes_checked;
-    if (unit_entry == nullptr || e.unit != last_unit) {
-      auto it = r.unit_episodes.try_emplace(e.unit).first;
-      last_unit = it->first;
-      unit_entry = &it->second;
-    }
-    if (unit_entry->first.empty()) unit_entry->first = e.unit_name;
-    ++unit_entry->second;
-    note_missing_tables(e, tables, r);
-    size_t before = findings.size();
-    if (!units.empty() && !e.avdeling.empty() && !e.in_catalogue) {
-      if (unknown_entry == nullptr || e.avdeling != last_unknown) {
-        auto it = r.unknown_units.try_emplace(e.avdeling).first;
-        last_unknown = it->first;
-        unknown_entry = &it->second;
-      }
-      ++*unknown_entry;
-    }
-    rules.evaluate(e, ctx, findings);
-    if (indicators != nullptr) {
-      count_indicators(e, findings, before, *indicators, tables, frame, r.indicators);
-    }
-  }
-  for (const auto& f : findings) {
-    append_finding_json(r.ndjson, f);
-    r.ndjson += '\n';
-    append_spill_record(r.spill, f);
-  }
-  episodes.clear();  // freed here, on the worker, not on the reading thread
-  return r;
-}
-
-/// Keeps the first of inputs that are the same file (same device and inode) or have the same
-/// content (SHA-256, computed only for regular files that share their size with another).
-std::vector<std::string> drop_duplicate_inputs(std::vector<std::string> files,
-                                               Diagnostics& diagnostics) {
-  struct Info {
-    bool regular = false;
-    dev_t dev = 0;
-    ino_t ino = 0;
-    off_t size = 0;
-  };
-  std::vector<Info> info(files.size());
-  std::map<off_t, int> sizes;
-  for (size_t i = 0; i < files.size(); ++i) {
-    struct stat st {};
-    if (::stat(files[i].c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
-      info[i] = {true, st.st_dev, st.st_ino, st.st_size};
-      ++sizes[st.st_size];
-    }
-  }
-  std::map<std::pair<dev_t, ino_t>, size_t> by_inode;
-  std::map<std::string, size_t> by_hash;
-  std::vector<std::string> kept;
-  for (size_t i = 0; i < files.size(); ++i) {
-    std::optional<size_t> same;
-    const char* how = "same file";
-    if (info[i].regular) {
-      auto [it, fresh] = by_inode.emplace(std::make_pair(info[i].dev, info[i].ino), i);
-      if (!fresh) same = it->second;
-      if (fresh && sizes[info[i].size] > 1) {
-        if (auto digest = sha256_file(files[i])) {
-          auto [h, new_hash] = by_hash.emplace(*digest, i);
-          if (!new_hash) {
-            same = h->second;
-            how = "same content";
-          }
-        }
-      }
-    }
-    if (same) {
-      diagnostics.warning(files[i], 0, 0,
-                          "the same extract as " + files[*same] + " (" + how + "): checked once");
-      continue;
-    }
-    kept.push_back(files[i]);
-  }
-  return kept;
-}
 
 std::string describe_filters(const CheckOptions& o) {
   std::string f;
@@ -303,46 +111,6 @@ void report_units_gaps(const CheckOptions& o, const RuleSet& rules, RunManifest&
 
 void request_stop() { g_stop.store(true, std::memory_order_relaxed); }
 bool stop_requested() { return g_stop.load(std::memory_order_relaxed); }
-
-std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs,
-                                       Diagnostics& diagnostics, bool follow_symlinks) {
-  std::vector<std::string> files;
-  for (const auto& in : inputs) {
-    std::error_code ec;
-    auto st = fs::status(in, ec);
-    if (ec || !fs::exists(st)) {
-      diagnostics.error(in, 0, 0, "no such file or directory");
-      continue;
-    }
-    if (!fs::is_directory(st)) {
-      files.push_back(in);
-      continue;
-    }
-    FolderWalk walk = walk_folder(in, [](const fs::path&) { return true; });
-    for (const auto& [folder, why] : walk.unreadable) {
-      diagnostics.error(folder.string(), 0, 0, "cannot read input folder: " + why);
-    }
-    size_t found = 0;
-    for (const auto& e : walk.entries) {
-      if (!is_extract_name(e.path.filename().string())) continue;
-      if (e.kind == WalkKind::kSymlink && !follow_symlinks) {
-        // A link may lead anywhere (/etc/shadow): only files given by name are followed.
-        diagnostics.warning(e.path.string(), 0, 0,
-                            "a symlink in a searched folder is not followed (give the file "
-                            "itself, or --follow-symlinks)");
-        continue;
-      }
-      if (e.kind == WalkKind::kOther) continue;
-      if (e.kind == WalkKind::kSymlink && !fs::is_regular_file(e.path, ec)) continue;
-      files.push_back(e.path.string());
-      ++found;
-    }
-    if (found == 0 && walk.unreadable.empty()) {
-      diagnostics.warning(in, 0, 0, "no *.xml or *.xml.gz files in directory");
-    }
-  }
-  return drop_duplicate_inputs(std::move(files), diagnostics);
-}
 
 CheckOutcome run_check(const CheckOptions& options, Diagnostics& diagnostics) {
   CheckOutcome outcome;
