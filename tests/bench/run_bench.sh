@@ -231,7 +231,9 @@ run_size() {
     fi
     ok() { awk -v a="$1" -v b="$2" -v op="$3" 'BEGIN { if (a == "-") { print "-"; exit }
       m = (op == "le") ? (a + 0 <= b + 0) : (a + 0 >= b + 0); print (m ? "met" : "**not met**") }'; }
-    target_rows+=("| $size | $n_cpu_gb ($(ok "$n_cpu_gb" 5 le)) | ${p_cpu_ratio}x ($(ok "$p_cpu_ratio" 10 ge)) | ${p_wall_ratio}x ($(ok "$p_wall_ratio" 20 ge)) | $(div "$f_wall" "$n_wall" 2)x ($(ok "$(div "$f_wall" "$n_wall" 2)" 1 ge)) | $n_rss ($(ok "$n_rss" 256 le)) |")
+    [[ $p_cpu_ratio == - ]] || p_cpu_ratio+=x
+    [[ $p_wall_ratio == - ]] || p_wall_ratio+=x
+    target_rows+=("| $size | $n_cpu_gb ($(ok "$n_cpu_gb" 5 le)) | $p_cpu_ratio ($(ok "${p_cpu_ratio%x}" 10 ge)) | $p_wall_ratio ($(ok "${p_wall_ratio%x}" 20 ge)) | $(div "$f_wall" "$n_wall" 2)x ($(ok "$(div "$f_wall" "$n_wall" 2)" 1 ge)) | $n_rss ($(ok "$n_rss" 256 le)) |")
     local ref got
     ref=$(awk -v s="$size" '$1 == s { print $2 " " $3 }' "$ROOT/tests/bench/reference-findings.txt")
     if [[ -n $ref && -f $RUN_DIR/nprcheck-$size/findings.ndjson ]]; then
